@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-CPU counters, DragonFly's "sysctl lwkt.*" plus our own. The list is
+ * kept in one X-macro so the structure, the debugfs "stats" file and the
+ * tests cannot disagree about names or order. Append only: the names are
+ * part of the debugfs contract.
+ */
+#ifndef LWKT_CORE_COUNTERS_H
+#define LWKT_CORE_COUNTERS_H
+
+#include <lwkt/types.h>
+
+#define LWKT_COUNTERS(X)		\
+	X(switch_count)			\
+	X(preempt_hit)			\
+	X(preempt_miss)			\
+	X(preempt_weird)		\
+	X(token_contention_count)	\
+	X(mplock_contention_count)	\
+	X(ipiq_count)			\
+	X(ipiq_fifofull)		\
+	X(threads)
+
+struct lwkt_counters {
+#define LWKT_COUNTER_FIELD(name) u64 name;
+	LWKT_COUNTERS(LWKT_COUNTER_FIELD)
+#undef LWKT_COUNTER_FIELD
+};
+
+#define LWKT_NR_COUNTERS (sizeof(struct lwkt_counters) / sizeof(u64))
+
+#endif /* LWKT_CORE_COUNTERS_H */

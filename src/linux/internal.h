@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Interfaces between the files of the kernel glue. Not installed: other
+ * modules use include/lwkt/. The KUnit module reaches a few of these through
+ * the LWKT_INTERNAL symbol namespace.
+ */
+#ifndef LWKT_LINUX_INTERNAL_H
+#define LWKT_LINUX_INTERNAL_H
+
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/list.h>
+#include <linux/sched.h>
+
+#include "core/counters.h"
+#include "core/ctl.h"
+
+/* host.c: one kthread per hosted CPU, "lwkt/N", bound to N. */
+
+/*
+ * A function to run on a host, in the host's kthread context. Queued calls
+ * run in FIFO order, one at a time.
+ */
+struct lwkt_host_call {
+	struct list_head node;
+	void (*fn)(struct lwkt_host_call *call);
+	struct completion done;
+};
+
+int lwkt_hosts_start(void);
+void lwkt_hosts_stop(void);
+bool lwkt_cpu_hosted(unsigned int cpu);
+unsigned int lwkt_nr_hosted(void);
+const struct cpumask *lwkt_hosted_mask(void);
+struct task_struct *lwkt_host_task(unsigned int cpu);
+int lwkt_host_call(unsigned int cpu, struct lwkt_host_call *call);
+
+/* stats.c: the per-CPU counters behind debugfs "stats". */
+struct lwkt_counters *lwkt_cpu_counters(unsigned int cpu);
+void lwkt_counters_sum(struct lwkt_counters *sum);
+int lwkt_stats_show(struct seq_file *m, void *unused);
+
+/* ctl.c: run one ctl line, as the debugfs file does. */
+int lwkt_ctl_exec(const char *line, size_t len);
+int lwkt_ctl_show(struct seq_file *m, void *unused);
+void lwkt_ctl_release(void);
+
+/* workloads.c: the table of workloads behind "ctl". */
+extern const struct lwkt_ctl_workload *const lwkt_workloads[];
+extern const unsigned int lwkt_nr_workloads;
+
+/* One entry per workload, each defined in its own wl_*.c file. */
+extern const struct lwkt_ctl_workload lwkt_wl_help;
+extern const struct lwkt_ctl_workload lwkt_wl_ping;
+
+/* debugfs.c */
+int lwkt_debugfs_init(void);
+void lwkt_debugfs_exit(void);
+
+#endif /* LWKT_LINUX_INTERNAL_H */

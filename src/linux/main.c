@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lwkt: DragonFly BSD's light weight kernel threads, hosted by one Linux
+ * kthread per CPU.
+ */
+#include <linux/module.h>
+
+#include "linux/internal.h"
+
+static int __init lwkt_init(void)
+{
+	int err;
+
+	err = lwkt_hosts_start();
+	if (err)
+		return err;
+	err = lwkt_debugfs_init();
+	if (err) {
+		lwkt_hosts_stop();
+		return err;
+	}
+	pr_info("lwkt: hosting %u cpus\n", lwkt_nr_hosted());
+	return 0;
+}
+
+static void __exit lwkt_exit(void)
+{
+	/* debugfs first: no workload can start or still run after this. */
+	lwkt_debugfs_exit();
+	lwkt_hosts_stop();
+	lwkt_ctl_release();
+	pr_info("lwkt: unloaded\n");
+}
+
+module_init(lwkt_init);
+module_exit(lwkt_exit);
+
+MODULE_DESCRIPTION("DragonFly BSD light weight kernel threads (LWKT)");
+MODULE_LICENSE("GPL");

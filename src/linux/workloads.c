@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The table behind debugfs "ctl". Adding a workload = one wl_*.c file that
+ * defines its struct lwkt_ctl_workload, plus one line here.
+ */
+#include "linux/internal.h"
+
+const struct lwkt_ctl_workload *const lwkt_workloads[] = {
+	&lwkt_wl_help,
+	&lwkt_wl_ping,
+};
+
+const unsigned int lwkt_nr_workloads = ARRAY_SIZE(lwkt_workloads);
+
+static int lwkt_wl_help_run(const struct lwkt_ctl_request *req,
+			    struct lwkt_ctl_result *res)
+{
+	lwkt_ctl_format_help(lwkt_workloads, lwkt_nr_workloads,
+			     nr_cpu_ids, res);
+	return 0;
+}
+
+const struct lwkt_ctl_workload lwkt_wl_help = {
+	.name	= "help",
+	.help	= "list the workloads and their keys",
+	.run	= lwkt_wl_help_run,
+};
