@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Write lines to /sys/kernel/debug/lwkt/ctl and report the errno.
+
+Usage: ctl_errors.py EXPECT LINE [EXPECT LINE ...]
+EXPECT is OK or an errno name (EINVAL, ERANGE, ...). For each pair, checks
+that the write fails with that errno, that exactly one new "lwkt:" kernel log
+line appears, and that the last result read back from ctl is unchanged.
+Prints PASS/FAIL lines.
+"""
+import errno
+import os
+import sys
+
+CTL = "/sys/kernel/debug/lwkt/ctl"
+
+
+def kmsg_lwkt_lines():
+    """Count the lwkt lines in the kernel log (non-blocking /dev/kmsg read)."""
+    n = 0
+    fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        while True:
+            try:
+                rec = os.read(fd, 8192)
+            except BlockingIOError:
+                break
+            except OSError as e:  # EPIPE: a record was overwritten; go on
+                if e.errno == errno.EPIPE:
+                    continue
+                raise
+            if b";lwkt: " in rec:
+                n += 1
+    finally:
+        os.close(fd)
+    return n
+
+
+def read_ctl():
+    with open(CTL, "rb") as f:
+        return f.read()
+
+
+def write_ctl(line):
+    fd = os.open(CTL, os.O_WRONLY)
+    try:
+        os.write(fd, line.encode())
+        return "OK"
+    except OSError as e:
+        return errno.errorcode.get(e.errno, str(e.errno))
+    finally:
+        os.close(fd)
+
+
+def main(args):
+    bad = 0
+    for expect, line in zip(args[0::2], args[1::2]):
+        before, logs = read_ctl(), kmsg_lwkt_lines()
+        got = write_ctl(line)
+        after, newlogs = read_ctl(), kmsg_lwkt_lines() - logs
+        name = "ctl-error %s %r" % (expect, line)
+        why = []
+        if got != expect:
+            why.append("returned %s" % got)
+        if expect != "OK" and newlogs != 1:
+            why.append("%d log lines, want 1" % newlogs)
+        if expect != "OK" and after != before:
+            why.append("last result changed")
+        if why:
+            bad += 1
+            print("FAIL %s: %s" % (name, ", ".join(why)))
+        else:
+            print("PASS %s" % name)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
