@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-CPU LWKT state (DragonFly's struct globaldata, LWKT part).
+ *
+ * Everything here is owned by its CPU: read and written by that CPU's host
+ * inside a critical section. Exceptions, written by other CPUs: gd_reqflags
+ * (atomic or), gd_stopreq, and later the incoming IPI FIFOs. Counters are
+ * written by the owner only; readers on other CPUs get a relaxed snapshot.
+ */
+#ifndef LWKT_GLOBALDATA_H
+#define LWKT_GLOBALDATA_H
+
+#include <lwkt/types.h>
+#include <lwkt/list.h>
+#include <lwkt/thread.h>
+#include "core/counters.h"
+
+LWKT_EXTERN_C_BEGIN
+
+#define LWKT_NQS		32	/* run queues, one per priority */
+#define LWKT_CACHE_NTHREADS	6	/* free-thread cache per CPU */
+
+/* gd_reqflags: work deferred to the end of the outermost critical section. */
+#define RQF_IPIQ		0x0001	/* incoming IPI queue work */
+#define RQF_RUNNING		0x0002	/* deferred work being processed */
+#define RQF_AST_LWKT_RESCHED	0x0004	/* a higher-priority thread waits */
+#define RQF_IDLECHECK_MASK	(RQF_IPIQ)	/* idle must not sleep */
+
+struct lwkt_ipiq;	/* IPI layer (later): one SPSC FIFO per source CPU */
+
+/**
+ * struct lwkt_globaldata - one CPU's scheduler
+ */
+struct lwkt_globaldata {
+	struct lwkt_thread *gd_curthread;	/* first: cheapest to reach */
+	int gd_cpuid;
+	u32 gd_reqflags;		/* RQF_*, atomic: others set bits */
+	u32 gd_runqmask;		/* bit N: queue N may be non-empty */
+	u32 gd_intr_nesting_level;	/* >0 in IPI callbacks: no switch */
+	struct lwkt_list gd_tdrunq[LWKT_NQS];	/* FIFO per priority */
+	struct lwkt_list gd_tdallq;	/* every thread this CPU owns */
+	struct lwkt_list gd_tdfreeq;	/* free-thread cache */
+	int gd_tdfreecount;
+	struct lwkt_list gd_tdreapq;	/* exited, waiting to be recycled */
+	struct lwkt_thread *gd_prevthread;	/* switch tail: who we left */
+	u32 gd_stopreq;			/* host asked to stop (atomic) */
+	u32 gd_refused_logged;		/* switch refusal was logged */
+
+	/*
+	 * Cross-CPU hooks, for the IPI layer (not implemented yet):
+	 * gd_ipiq points at ncpus incoming FIFOs indexed by the sending CPU
+	 * (one producer each, this CPU the only consumer); a sender writes a
+	 * slot, publishes its write index (release), sets RQF_IPIQ here and
+	 * kicks us unless gd_ipiq_draining says we are already draining.
+	 */
+	struct lwkt_ipiq *gd_ipiq;
+	u32 gd_ipiq_draining;		/* atomic */
+	u32 gd_ncpus;			/* size of gd_ipiq[] */
+
+	void *gd_host;			/* host-private (userland or Linux) */
+	struct lwkt_counters gd_cnt;
+	struct lwkt_thread gd_idlethread;	/* the host's own stack */
+};
+
+typedef struct lwkt_globaldata *globaldata_t;
+
+/**
+ * lwkt_gdinit - initialise a CPU's globaldata before its host runs
+ * @gd:		the structure (zeroed here)
+ * @cpuid:	the CPU number
+ */
+void lwkt_gdinit(struct lwkt_globaldata *gd, int cpuid);
+
+/**
+ * lwkt_host_run - become CPU @gd's scheduler until lwkt_host_stop()
+ * @gd:	initialised by lwkt_gdinit(); lwkt_mycpu() must already return it
+ *
+ * The caller's own stack becomes @gd's idle thread. Loops: reaps exited
+ * threads, runs the host's queued requests (lwkt_host_work()), switches to
+ * runnable threads while there are any, and otherwise sleeps in
+ * lwkt_host_idle() until lwkt_host_wake(). After a stop request, once no
+ * thread is runnable, tears the CPU down (see lwkt_host_teardown()) and
+ * returns.
+ */
+void lwkt_host_run(struct lwkt_globaldata *gd);
+
+/**
+ * lwkt_host_stop - ask CPU @gd's host to leave lwkt_host_run()
+ * @gd:	the CPU; callable from any context that may call lwkt_host_wake()
+ *
+ * Asynchronous: the host drains its runnable threads first. Wait for the
+ * host itself (join its pthread / kthread) to know it is done.
+ */
+void lwkt_host_stop(struct lwkt_globaldata *gd);
+
+/**
+ * lwkt_host_teardown - free every thread @gd still owns (host exit path)
+ * @gd:	the current CPU, running its idle thread, nothing runnable
+ *
+ * The rule: a thread cannot be killed on its own stack, so teardown only
+ * runs when no thread of this CPU is RUNNING or runnable. Threads still
+ * blocked then are killed: their stacks and structures are freed (they
+ * never resume; counted in threads_killed and logged). Exited threads, even
+ * those still held, and the free cache are freed. Called by lwkt_host_run().
+ */
+void lwkt_host_teardown(struct lwkt_globaldata *gd);
+
+/**
+ * lwkt_reap - recycle this CPU's exited threads that are safe to recycle
+ * @gd:	the current CPU
+ *
+ * A thread on the reap list is recycled (free cache or freed) once it is
+ * not RUNNING, has no references and preempts no one. Called by the switch
+ * tail after an exit and by the idle loop.
+ */
+void lwkt_reap(struct lwkt_globaldata *gd);
+
+/**
+ * lwkt_crit_exit_slow - run deferred work at the end of a critical section
+ * @gd:	the current CPU
+ *
+ * Called by crit_exit() when the last level is left with gd_reqflags set:
+ * processes the IPI queues (a stub until the IPI layer exists) and, when a
+ * reschedule was requested and a higher-priority thread is runnable,
+ * switches to it (DragonFly's splz()/lwkt_yield_quick()).
+ */
+void lwkt_crit_exit_slow(struct lwkt_globaldata *gd);
+
+/**
+ * need_lwkt_resched - ask for a reschedule at the next preemption point
+ * @gd:	the current CPU
+ */
+static inline void need_lwkt_resched(struct lwkt_globaldata *gd)
+{
+	__atomic_fetch_or(&gd->gd_reqflags, RQF_AST_LWKT_RESCHED,
+			  __ATOMIC_RELAXED);
+}
+
+/**
+ * clear_lwkt_resched - the reschedule is happening now
+ * @gd:	the current CPU
+ */
+static inline void clear_lwkt_resched(struct lwkt_globaldata *gd)
+{
+	__atomic_fetch_and(&gd->gd_reqflags, ~(u32)RQF_AST_LWKT_RESCHED,
+			   __ATOMIC_RELAXED);
+}
+
+LWKT_EXTERN_C_END
+
+#include <lwkt/crit.h>
+
+#endif /* LWKT_GLOBALDATA_H */

@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * LWKT threads: the thread structure, priorities, flags and the thread API,
+ * with DragonFly BSD's names and argument order (sys/thread.h, 2005).
+ *
+ * Included by kernel C code and by the C++ core, so: C-compatible, no Linux
+ * or libc header. Including this header gives the whole single-CPU API:
+ * it pulls in globaldata.h and crit.h (critical sections, curthread).
+ */
+#ifndef LWKT_THREAD_H
+#define LWKT_THREAD_H
+
+#include <lwkt/types.h>
+#include <lwkt/list.h>
+
+LWKT_EXTERN_C_BEGIN
+
+struct lwkt_globaldata;
+struct lwkt_wait;	/* wait queues: not implemented yet */
+struct lwkt_tokref;	/* tokens: not implemented yet */
+
+/*
+ * Priorities, 0..31, higher runs first. td_pri holds the priority in its
+ * low 5 bits and TDPRI_CRIT times the critical-section nesting above it.
+ */
+#define TDPRI_IDLE_THREAD	0	/* the idle thread (not on a queue) */
+#define TDPRI_IDLE		0
+#define TDPRI_USER_IDLE		4
+#define TDPRI_USER_NORM		6
+#define TDPRI_USER_REAL		8
+#define TDPRI_KERN_LPSCHED	9
+#define TDPRI_KERN_USER		10
+#define TDPRI_KERN_DAEMON	12
+#define TDPRI_SOFT_NORM		14
+#define TDPRI_SOFT_TIMER	16
+#define TDPRI_EXITING		19
+#define TDPRI_INT_SUPPORT	20
+#define TDPRI_INT_LOW		27
+#define TDPRI_INT_MED		28
+#define TDPRI_INT_HIGH		29
+#define TDPRI_MAX		31
+#define TDPRI_MASK		31
+#define TDPRI_CRIT		32	/* one critical-section level */
+
+/* td_flags */
+#define TDF_RUNNING		0x0001	/* its stack is live on a CPU */
+#define TDF_RUNQ		0x0002	/* on its CPU's run queue */
+#define TDF_PREEMPT_LOCK	0x0004	/* preempted, or preempting, now */
+#define TDF_PREEMPT_DONE	0x0008	/* the preemptor blocked: resumed */
+#define TDF_IDLE_NOHLT		0x0010	/* idle thread: spin, do not sleep */
+#define TDF_MIGRATING		0x0020	/* moving to another CPU: no enqueue */
+#define TDF_ALLOCATED_THREAD	0x0040	/* struct is ours to cache or free */
+#define TDF_ALLOCATED_STACK	0x0080	/* stack is ours to cache or free */
+#define TDF_VERBOSE		0x0100	/* log its exit */
+#define TDF_STOPREQ		0x0200	/* lwkt_create: do not schedule yet */
+#define TDF_NORESCHED		0x0400	/* scheduling it never asks a resched */
+#define TDF_INTTHREAD		0x0800	/* an interrupt-like thread */
+#define TDF_EXITING		0x1000	/* called lwkt_exit(), not reaped yet */
+#define TDF_DEADTHREAD		0x2000	/* reaped: never runs again */
+
+#define LWKT_THREAD_STACK	16384	/* default stack size, bytes */
+#define LWKT_MAXCOMLEN		31	/* td_comm length, without the NUL */
+
+/**
+ * struct lwkt_thread - one light weight kernel thread
+ *
+ * Fields written only by the owning CPU inside a critical section unless
+ * noted. The layout is C, shared by the kernel glue and the core.
+ */
+struct lwkt_thread {
+	struct lwkt_list td_threadq;	/* run queue / free cache / reap list */
+	struct lwkt_list td_allq;	/* owner's all-threads list */
+	struct lwkt_globaldata *td_gd;	/* owning CPU */
+	int td_pri;			/* priority + TDPRI_CRIT * nesting */
+	u32 td_flags;			/* TDF_* */
+	void *td_sp;			/* saved stack pointer (switched out) */
+	char *td_kstack;		/* lowest stack address; NULL: none */
+	int td_kstack_size;		/* bytes */
+	int td_refs;			/* lwkt_hold() count (atomic) */
+	struct lwkt_thread *td_preempted;	/* the thread we preempted */
+	void (*td_preemptable)(struct lwkt_thread *td, int critpri);
+	void (*td_func)(void *arg);	/* entry, called by the trampoline */
+	void *td_arg;
+	struct lwkt_wait *td_wait;	/* wait structure slept on (later) */
+	const char *td_wmesg;		/* why it sleeps */
+	struct lwkt_tokref *td_toks;	/* held tokens; NULL until tokens */
+	int td_mpcount;			/* MP lock count (stub, see mplock.h) */
+	int td_nest_count;		/* deferred-work nesting depth */
+	struct lwkt_thread *td_freewait;	/* sleeper in lwkt_wait_free() */
+	u64 td_switches;		/* times switched to */
+	void *td_host[2];		/* host-private (sanitizer fibers...) */
+	char td_comm[LWKT_MAXCOMLEN + 1];	/* name */
+};
+
+typedef struct lwkt_thread *thread_t;
+
+#ifdef __cplusplus
+static_assert(sizeof(struct lwkt_thread) <= 1024, "lwkt_thread > 1 KiB");
+#else
+_Static_assert(sizeof(struct lwkt_thread) <= 1024, "lwkt_thread > 1 KiB");
+#endif
+
+/* --- thread lifecycle (src/core/thread.cc) --- */
+
+/**
+ * lwkt_alloc_thread - get a thread structure and stack, initialised
+ * @td:		caller-owned structure, or NULL to take one from this CPU's
+ *		free cache (or allocate one)
+ * @stksize:	stack size in bytes; a cached stack is reused only if its
+ *		size matches, otherwise it is freed and a new one allocated
+ * @cpu:	owning CPU; -1 (or this CPU's id) for this CPU. Other CPUs
+ *		need the IPI layer and are refused for now.
+ *
+ * The thread comes back initialised (see lwkt_init_thread()): not
+ * scheduled, no entry point. Must be called from an LWKT thread (or a
+ * host's idle loop) of this CPU.
+ *
+ * Return: the thread, or NULL when memory ran out or @cpu is invalid.
+ */
+thread_t lwkt_alloc_thread(thread_t td, int stksize, int cpu);
+
+/**
+ * lwkt_init_thread - initialise a thread structure
+ * @td:		the structure; zeroed first
+ * @stack:	lowest address of its stack
+ * @stksize:	stack size in bytes
+ * @flags:	initial TDF_* (ownership: ALLOCATED_THREAD/ALLOCATED_STACK)
+ * @gd:		owning CPU; must be the current CPU for now
+ *
+ * Priority TDPRI_KERN_DAEMON inside one critical section (a thread is
+ * always switched to inside one: its first switch-in leaves it). Links the
+ * thread on @gd's all-threads list.
+ */
+void lwkt_init_thread(thread_t td, void *stack, int stksize, int flags,
+		      struct lwkt_globaldata *gd);
+
+/**
+ * lwkt_set_entry - give an initialised thread its entry point
+ * @td:		thread from lwkt_alloc_thread(), not yet scheduled
+ * @func:	function to run; returning from it calls lwkt_exit()
+ * @arg:	its argument
+ *
+ * Builds the first switch frame on @td's stack (DragonFly's
+ * cpu_set_thread_handler()). lwkt_create() calls it; call it yourself to
+ * create a thread with a non-default stack size.
+ */
+void lwkt_set_entry(thread_t td, void (*func)(void *), void *arg);
+
+/**
+ * lwkt_create - create a thread and (usually) schedule it
+ * @func:	entry; returning from it calls lwkt_exit()
+ * @arg:	its argument
+ * @tdp:	where to store the thread, or NULL
+ * @template:	caller-owned structure to use, or NULL to allocate
+ * @tdflags:	TDF_* to add; TDF_STOPREQ: do not schedule (the flag is
+ *		cleared; the caller schedules the thread later)
+ * @cpu:	owning CPU, -1 for this one
+ * @fmt:	printf-like name (%s %d %u %x %c %p %%, l/ll/z, width, 0)
+ *
+ * Stack: LWKT_THREAD_STACK. Port decision: a new thread does NOT start
+ * holding the MP lock (td_mpcount 0): code on this port is expected to be
+ * MP-safe and take the MP lock explicitly.
+ *
+ * Return: 0, or -LWKT_ENOMEM / -LWKT_EINVAL (nothing created).
+ */
+int lwkt_create(void (*func)(void *), void *arg, thread_t *tdp,
+		thread_t template_td, int tdflags, int cpu, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/**
+ * lwkt_exit - end the current thread; never returns
+ *
+ * Deschedules the thread, takes it off its CPU's all-threads list, marks it
+ * TDF_EXITING and switches away for good. It cannot free its own stack
+ * while running on it: the next thread that runs on this CPU reaps it in
+ * the switch tail (lwkt_reap()): into the free cache or freed, once it is
+ * no longer RUNNING, has no lwkt_hold() reference and preempts nothing.
+ */
+void lwkt_exit(void) __attribute__((noreturn));
+
+/**
+ * lwkt_free_thread - release a thread that will never run (again)
+ * @td:	a thread of this CPU that is not RUNNING, not on a run queue and
+ *	not exiting through lwkt_exit() (those are reaped automatically)
+ *
+ * Takes it off the all-threads list; into the free cache if the structure
+ * is ours and the cache has room, otherwise stack and structure are freed
+ * according to TDF_ALLOCATED_*. A caller-owned structure is left marked
+ * TDF_DEADTHREAD.
+ */
+void lwkt_free_thread(thread_t td);
+
+/**
+ * lwkt_set_comm - name a thread
+ * @td:		the thread
+ * @ctl:	printf-like format (same subset as lwkt_create())
+ *
+ * Truncated to LWKT_MAXCOMLEN characters.
+ */
+void lwkt_set_comm(thread_t td, const char *ctl, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/**
+ * lwkt_hold - take a reference that keeps @td's memory from being recycled
+ * @td:	the thread
+ *
+ * An exited thread with references stays on its CPU's reap list until the
+ * last lwkt_rele().
+ */
+void lwkt_hold(thread_t td);
+
+/**
+ * lwkt_rele - drop a lwkt_hold() reference
+ * @td:	the thread
+ *
+ * Dropping the last one wakes a thread sleeping in lwkt_wait_free(@td).
+ */
+void lwkt_rele(thread_t td);
+
+/**
+ * lwkt_wait_free - sleep until @td has no lwkt_hold() reference
+ * @td:	the thread (of this CPU)
+ *
+ * One waiter per thread. Must be called from an LWKT thread that may block.
+ */
+void lwkt_wait_free(thread_t td);
+
+/* --- scheduling (src/core/sched.cc, switch.cc, preempt.cc) --- */
+
+/**
+ * lwkt_schedule - make a thread runnable
+ * @td:	the thread (not the idle thread)
+ *
+ * Enqueued at the tail of its priority's run queue, then its preemptable
+ * hook runs (usually lwkt_preempt()), or a reschedule is requested if it
+ * outranks the current thread (unless TDF_NORESCHED). The reschedule
+ * happens at the end of the caller's outermost critical section. Threads
+ * of other CPUs and threads on wait queues need the IPI layer (later).
+ */
+void lwkt_schedule(thread_t td);
+
+/**
+ * lwkt_schedule_self - put the current thread on its run queue
+ * @td:	curthread
+ */
+void lwkt_schedule_self(thread_t td);
+
+/**
+ * lwkt_deschedule - take a thread off its run queue
+ * @td:	the thread; it keeps running until it switches if it is current
+ */
+void lwkt_deschedule(thread_t td);
+
+/**
+ * lwkt_deschedule_self - take the current thread off its run queue
+ * @td:	curthread. Blocking is lwkt_deschedule_self() then lwkt_switch()
+ *	(inside one critical section, so a wakeup cannot be lost).
+ */
+void lwkt_deschedule_self(thread_t td);
+
+/**
+ * lwkt_switch - run the next thread
+ *
+ * Resumes the thread the current one preempted if there is one, else runs
+ * the first thread of the highest non-empty run queue (which moves to the
+ * tail of its queue), else the idle thread. Returns when the current thread
+ * is switched back to. Refused (no switch; counted in switch_refused, logged
+ * once per CPU) when the host says switching is not allowed now, e.g. a
+ * Linux spinlock is held.
+ */
+void lwkt_switch(void);
+
+/**
+ * lwkt_yield - let every other runnable thread of this priority run
+ *
+ * Moves the current thread to the tail of its run queue (scheduling it if
+ * it was not) and switches: unlike DragonFly 2005, which re-picked the
+ * current thread when it was first in its queue, one call always yields to
+ * an equal-priority thread.
+ */
+void lwkt_yield(void);
+
+/**
+ * lwkt_yield_quick - run deferred work; switch if untimely_switch is on
+ *
+ * With the lwkt_untimely_switch knob set, forces a switch even at equal
+ * priority (simulates preemption to shake out races), keeping the current
+ * thread's scheduled/descheduled state.
+ */
+void lwkt_yield_quick(void);
+
+/**
+ * lwkt_setpri - change a thread's priority
+ * @td:		a thread of this CPU
+ * @pri:	new priority; TDPRI_CRIT multiples add critical levels
+ *
+ * Keeps the critical-section count; requeues at the tail even at the same
+ * priority; never switches by itself (lwkt_checkpri_self() / yield for that).
+ */
+void lwkt_setpri(thread_t td, int pri);
+
+/**
+ * lwkt_setpri_self - change the current thread's priority
+ * @pri:	0..TDPRI_MAX
+ */
+void lwkt_setpri_self(int pri);
+
+/**
+ * lwkt_checkpri_self - is a higher-priority thread runnable?
+ *
+ * Return: 1 if a thread of higher priority than the current one is on a run
+ * queue of this CPU, else 0.
+ */
+int lwkt_checkpri_self(void);
+
+/**
+ * lwkt_preempt - switch to @ntd now, keeping the current thread's state
+ * @ntd:	a thread just scheduled on this CPU
+ * @critpri:	the critical level the caller itself holds (usually
+ *		TDPRI_CRIT); the current thread may not hold more
+ *
+ * Call inside a critical section. Succeeds (preempt_hit) only if @ntd
+ * outranks the current thread, the current thread's critical level is not
+ * above @critpri, @ntd is on this CPU, holds no tokens, neither thread is
+ * in a preemption, @ntd is not the current thread nor preempting anyone,
+ * and the MP lock needs can be met (@ntd inherits the current td_mpcount
+ * while it runs). Otherwise counts preempt_miss or preempt_weird and
+ * requests a reschedule. Returns when @ntd blocks (or the attempt failed).
+ *
+ * Linux port: preemption happens from thread context only (a local
+ * lwkt_schedule() of a thread whose td_preemptable is lwkt_preempt), never
+ * from the IPI callback (hardirq), which cannot switch stacks.
+ */
+void lwkt_preempt(thread_t ntd, int critpri);
+
+/**
+ * crit_panic - report a critical-section underflow
+ *
+ * The userland host may return from its panic (tests): the thread then
+ * leaves with no critical level at its base priority.
+ */
+void crit_panic(void);
+
+/* Knobs (debugfs in the kernel, plain globals in userland). */
+extern int lwkt_untimely_switch;	/* yield_quick forces a switch */
+extern int lwkt_panic_on_cscount;	/* reserved (cpusync, later) */
+
+LWKT_EXTERN_C_END
+
+/* The rest of the API: per-CPU state, then the inline crit_*(). */
+#include <lwkt/globaldata.h>
+
+#endif /* LWKT_THREAD_H */
