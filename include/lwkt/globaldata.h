@@ -76,9 +76,9 @@ void lwkt_gdinit(struct lwkt_globaldata *gd, int cpuid);
  * @gd:	initialised by lwkt_gdinit(); lwkt_mycpu() must already return it
  *
  * The caller's own stack becomes @gd's idle thread. Loops: reaps exited
- * threads, runs the host's queued requests (lwkt_host_work()), switches to
+ * threads, runs the host's queued requests (lwkt_plat_host_work()), switches to
  * runnable threads while there are any, and otherwise sleeps in
- * lwkt_host_idle() until lwkt_host_wake(). After a stop request, once no
+ * lwkt_plat_idle() until lwkt_plat_wake(). After a stop request, once no
  * thread is runnable, tears the CPU down (see lwkt_host_teardown()) and
  * returns.
  */
@@ -86,7 +86,7 @@ void lwkt_host_run(struct lwkt_globaldata *gd);
 
 /**
  * lwkt_host_stop - ask CPU @gd's host to leave lwkt_host_run()
- * @gd:	the CPU; callable from any context that may call lwkt_host_wake()
+ * @gd:	the CPU; callable from any context that may call lwkt_plat_wake()
  *
  * Asynchronous: the host drains its runnable threads first. Wait for the
  * host itself (join its pthread / kthread) to know it is done.

@@ -151,7 +151,7 @@ void lwkt_set_entry(thread_t td, void (*func)(void *), void *arg);
  * @func:	entry; returning from it calls lwkt_exit()
  * @arg:	its argument
  * @tdp:	where to store the thread, or NULL
- * @template:	caller-owned structure to use, or NULL to allocate
+ * @template_td: caller-owned structure to use, or NULL to allocate
  * @tdflags:	TDF_* to add; TDF_STOPREQ: do not schedule (the flag is
  *		cleared; the caller schedules the thread later)
  * @cpu:	owning CPU, -1 for this one

@@ -4,6 +4,11 @@
  * kept in one X-macro so the structure, the debugfs "stats" file and the
  * tests cannot disagree about names or order. Append only: the names are
  * part of the debugfs contract.
+ *
+ * threads: a gauge, not a count: threads on this CPU's all-threads list
+ * (the idle thread excluded). switch_refused: lwkt_switch()/lwkt_preempt()
+ * calls the host refused (see lwkt_plat_switch_allowed()). threads_killed:
+ * blocked threads freed by lwkt_host_teardown().
  */
 #ifndef LWKT_CORE_COUNTERS_H
 #define LWKT_CORE_COUNTERS_H
@@ -19,7 +24,9 @@
 	X(mplock_contention_count)	\
 	X(ipiq_count)			\
 	X(ipiq_fifofull)		\
-	X(threads)
+	X(threads)			\
+	X(switch_refused)		\
+	X(threads_killed)
 
 struct lwkt_counters {
 #define LWKT_COUNTER_FIELD(name) u64 name;

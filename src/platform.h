@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The platform seam: everything the core needs from its host, and nothing
+ * else. Two hosts implement it: src/user/ (pthreads, the libcaps twin the
+ * tests run) and src/linux/ (per-CPU kthreads). C linkage so the kernel
+ * side can be plain C.
+ *
+ * Besides these functions a host provides:
+ *  - lwkt_mycpu() (include/lwkt/mycpu.h): inline, one load;
+ *  - lwkt_cpu_switch() and lwkt_thread_trampoline (src/arch/x86_64/
+ *    switch_frame.h), in assembly.
+ *
+ * Contexts: "thread" = an LWKT thread or the idle loop of the current CPU,
+ * in the host's own (sleepable, not atomic) task context.
+ */
+#ifndef LWKT_PLATFORM_H
+#define LWKT_PLATFORM_H
+
+#include <lwkt/types.h>
+#include <lwkt/mycpu.h>
+
+LWKT_EXTERN_C_BEGIN
+
+struct lwkt_thread;
+struct lwkt_globaldata;
+
+/* --- memory (thread context; never called on the switch fast path) --- */
+
+/*
+ * A stack of @size bytes (a multiple of 4096, at least 8192): returns its
+ * lowest address, 16-byte aligned, or NULL. A guard page below it is
+ * welcome (userland: mmap + PROT_NONE; kernel: vmalloc'd stacks have one).
+ */
+void *lwkt_plat_stack_alloc(int size);
+/* Free what lwkt_plat_stack_alloc() returned; never the current stack. */
+void lwkt_plat_stack_free(void *stack, int size);
+/* Memory for one struct lwkt_thread (any content), or NULL. */
+struct lwkt_thread *lwkt_plat_thread_alloc(void);
+void lwkt_plat_thread_free(struct lwkt_thread *td);
+
+/* --- thread life (thread context, inside a critical section) --- */
+
+/*
+ * @td's first frame is built and it will be switched to some day: attach
+ * host state (userland: a TSan fiber; kernel: nothing, or unwinder data).
+ */
+void lwkt_plat_thread_setup(struct lwkt_thread *td);
+/*
+ * First code a new thread runs, on its own stack, before anything else
+ * (userland: finish the ASan fiber switch). May be empty.
+ */
+void lwkt_plat_thread_start(struct lwkt_thread *td);
+/*
+ * @td will never run again (exited and reaped, or killed by teardown); it is
+ * not the current thread. Drop host state; its stack may be reused by the
+ * free cache (userland: destroy the TSan fiber, unpoison the stack for
+ * ASan). Must cope with a thread that never got lwkt_plat_thread_setup().
+ */
+void lwkt_plat_thread_release(struct lwkt_thread *td);
+/*
+ * The host's own stack becomes @gd's idle thread (gd->gd_idlethread is
+ * initialised, current and RUNNING). May record the stack bounds in
+ * td_kstack/td_kstack_size (they are never freed) and attach host state.
+ */
+void lwkt_plat_idle_setup(struct lwkt_globaldata *gd);
+
+/* --- switching (hot path: no allocation, no logging) --- */
+
+/*
+ * May the current thread @td of @gd switch now? The kernel says no while
+ * the host task holds a spinlock, is in an RCU read-side section, has
+ * preemption or interrupts disabled, or runs in hardirq: that state belongs
+ * to the host task and would leak to the next LWKT thread. The core then
+ * counts switch_refused, logs once per CPU and returns without switching.
+ */
+bool lwkt_plat_switch_allowed(struct lwkt_globaldata *gd,
+			      struct lwkt_thread *td);
+/*
+ * Save @from's context (callee-saved registers, on its stack, stack pointer
+ * in from->td_sp) and resume @to at to->td_sp; returns when something
+ * switches back to @from. Essentially lwkt_cpu_switch(&from->td_sp,
+ * to->td_sp) plus host bookkeeping (sanitizer fiber annotations; in the
+ * kernel perhaps the unwinder's view of the stack). @from has TDF_EXITING
+ * set when it will never be switched back to.
+ */
+void lwkt_plat_switch(struct lwkt_thread *from, struct lwkt_thread *to);
+
+/* --- idling and waking --- */
+
+/*
+ * Sleep until lwkt_plat_wake(@gd) was called after the previous return
+ * from lwkt_plat_idle(@gd) (a sticky one-shot wakeup, so a wake between the
+ * core's last check and the sleep is not lost); may return spuriously.
+ * Called by @gd's idle thread inside its critical section.
+ */
+void lwkt_plat_idle(struct lwkt_globaldata *gd);
+/* Wake @gd's host if it sleeps in lwkt_plat_idle(). Any context, any CPU. */
+void lwkt_plat_wake(struct lwkt_globaldata *gd);
+/*
+ * Run the host's own queued requests, if any (userland: "run this function
+ * in a new LWKT thread"; kernel: lwkt_host_call()s). Called by the idle
+ * loop at every iteration, inside its critical section: must be cheap when
+ * there is nothing to do. May create and schedule threads.
+ */
+void lwkt_plat_host_work(struct lwkt_globaldata *gd);
+/* One iteration of a busy-wait (pause). */
+void lwkt_plat_cpu_relax(void);
+
+/* --- diagnostics and time --- */
+
+/* Monotonic nanoseconds. */
+u64 lwkt_plat_now_ns(void);
+/* One line, printf-like (kernel: printk with KERN_INFO and "lwkt: "). */
+void lwkt_plat_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * A bug: never returns in the kernel (panic/BUG). The userland host lets a
+ * test install a hook that returns; the core then recovers as documented
+ * at each call site (e.g. crit_panic()).
+ */
+void lwkt_plat_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+LWKT_EXTERN_C_END
+
+#endif /* LWKT_PLATFORM_H */
