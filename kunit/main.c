@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lwkt_kunit: the KUnit suites of the lwkt module. Each kunit/*_test.c file
+ * lwkt_kunit: the KUnit suites of the lwkt module. Each kunit/<area>_test.c file
  * registers its own suites; they run when this module is loaded, after
  * lwkt.ko.
  */

@@ -342,8 +342,8 @@ void lwkt_preempt(thread_t ntd, int critpri);
 void crit_panic(void);
 
 /* Knobs (debugfs in the kernel, plain globals in userland). */
-extern int lwkt_untimely_switch;	/* yield_quick forces a switch */
-extern int lwkt_panic_on_cscount;	/* reserved (cpusync, later) */
+extern u32 lwkt_untimely_switch;	/* yield_quick forces a switch */
+extern u32 lwkt_panic_on_cscount;	/* reserved (cpusync, later) */
 
 LWKT_EXTERN_C_END
 

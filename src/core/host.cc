@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * How a CPU runs: its host (a pthread in userland, the per-CPU kthread in
+ * the kernel) calls lwkt_host_run(), its stack becomes the CPU's idle
+ * thread, and it schedules LWKT threads until it is asked to stop.
+ */
+#include <lwkt/thread.h>
+
+#include "core/debug.h"
+#include "core/internal.h"
+#include "core/list.h"
+#include "core/runq.h"
+
+using namespace lwkt;
+
+namespace {
+
+/* Free everything on a list linked through td_threadq (reap list, cache). */
+void free_all(struct lwkt_globaldata *gd, struct lwkt_list *head,
+	      const char *what)
+{
+	RunList q(head);
+	struct lwkt_thread *td;
+
+	while ((td = q.first()) != nullptr) {
+		RunList::remove(td);
+		if (__atomic_load_n(&td->td_refs, __ATOMIC_ACQUIRE))
+			lwkt_plat_log("cpu %d teardown: freeing %s thread %s with %d references",
+				      gd->gd_cpuid, what, td->td_comm, td->td_refs);
+		thread_recycle(gd, td, false);
+	}
+}
+
+} // namespace
+
+extern "C" void lwkt_gdinit(struct lwkt_globaldata *gd, int cpuid)
+{
+	__builtin_memset(gd, 0, sizeof(*gd));
+	gd->gd_cpuid = cpuid;
+	for (auto &q : gd->gd_tdrunq)
+		list_init(&q);
+	list_init(&gd->gd_tdallq);
+	list_init(&gd->gd_tdfreeq);
+	list_init(&gd->gd_tdreapq);
+	list_init(&gd->gd_idlethread.td_threadq);
+	list_init(&gd->gd_idlethread.td_allq);
+}
+
+extern "C" void lwkt_host_run(struct lwkt_globaldata *gd)
+{
+	struct lwkt_thread *idle = &gd->gd_idlethread;
+
+	LWKT_ASSERT(lwkt_mycpu() == gd);
+	/* Not on the all-threads list: it is the CPU, not a thread it owns. */
+	idle->td_gd = gd;
+	idle->td_pri = TDPRI_IDLE_THREAD;
+	idle->td_flags = TDF_RUNNING;
+	lwkt_set_comm(idle, "idle/%d", gd->gd_cpuid);
+	gd->gd_curthread = idle;
+	lwkt_plat_idle_setup(gd);
+
+	/*
+	 * The idle loop runs inside its own critical section: whatever it
+	 * defers (IPI work) it checks itself before sleeping, and the host's
+	 * wakeup is sticky, so a wake between the checks and the sleep is
+	 * not lost.
+	 */
+	for (;;) {
+		crit_enter_quick(idle);
+		if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ)
+			process_ipiq(gd);
+		lwkt_plat_host_work(gd);
+		lwkt_reap(gd);
+		if (gd->gd_runqmask) {
+			lwkt_switch();	/* back here when nothing is runnable */
+		} else if (idle->td_flags & TDF_IDLE_NOHLT) {
+			idle->td_flags &= ~TDF_IDLE_NOHLT;
+			lwkt_plat_cpu_relax();
+		} else if (__atomic_load_n(&gd->gd_stopreq, __ATOMIC_ACQUIRE)) {
+			crit_exit_noyield(idle);
+			break;
+		} else if (!(__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) &
+			     RQF_IDLECHECK_MASK)) {
+			lwkt_plat_idle(gd);
+		}
+		crit_exit_noyield(idle);
+	}
+	lwkt_host_teardown(gd);
+}
+
+extern "C" void lwkt_host_stop(struct lwkt_globaldata *gd)
+{
+	__atomic_store_n(&gd->gd_stopreq, 1, __ATOMIC_RELEASE);
+	lwkt_plat_wake(gd);
+}
+
+extern "C" void lwkt_host_teardown(struct lwkt_globaldata *gd)
+{
+	struct lwkt_thread *idle = &gd->gd_idlethread;
+	AllList all(&gd->gd_tdallq);
+	struct lwkt_thread *td;
+
+	LWKT_ASSERT(gd->gd_curthread == idle);
+	crit_enter_quick(idle);
+	/* Blocked threads never resume: free them where they stand. */
+	while ((td = all.first()) != nullptr) {
+		LWKT_ASSERT(!(td->td_flags & TDF_RUNNING));
+		lwkt_plat_log("cpu %d teardown: killing blocked thread %s",
+			      gd->gd_cpuid, td->td_comm);
+		runq_dequeue(td);
+		AllList::remove(td);
+		if (list_linked(&td->td_threadq))	/* e.g. a wait queue */
+			list_remove(&td->td_threadq);
+		--gd->gd_cnt.threads;
+		++gd->gd_cnt.threads_killed;
+		thread_recycle(gd, td, false);
+	}
+	free_all(gd, &gd->gd_tdreapq, "exited");
+	free_all(gd, &gd->gd_tdfreeq, "cached");
+	gd->gd_tdfreecount = 0;
+	gd->gd_runqmask = 0;
+	idle->td_flags &= ~TDF_RUNNING;
+	crit_exit_noyield(idle);
+}

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Scheduling on this CPU: schedule/deschedule, priorities, yields
+ * (LWKT.md sections 5 and 6). Cross-CPU and wait-queue requests need the
+ * IPI layer and wait queues, which come later: they are refused loudly.
+ */
+#include <lwkt/thread.h>
+
+#include "core/crit_guard.h"
+#include "core/debug.h"
+#include "core/internal.h"
+#include "core/runq.h"
+
+namespace lwkt {
+namespace {
+
+/*
+ * After a local enqueue: let the thread preempt us if it wants to, else
+ * ask for a reschedule when it outranks the current thread. cpri is the
+ * critical level our caller's own critical section accounts for.
+ */
+inline void schedule_post(struct lwkt_globaldata *gd, struct lwkt_thread *ntd,
+			  int cpri)
+{
+	if (ntd->td_preemptable) {
+		ntd->td_preemptable(ntd, cpri);
+	} else if (!(ntd->td_flags & TDF_NORESCHED) &&
+		   td_prio(ntd) > td_prio(gd->gd_curthread)) {
+		need_lwkt_resched(gd);
+	}
+}
+
+inline void setpri_locked(struct lwkt_thread *td, int pri)
+{
+	/* Requeue even at the same priority: a caller may rely on the move. */
+	if (td->td_flags & TDF_RUNQ) {
+		runq_dequeue(td);
+		td->td_pri = (td->td_pri & ~TDPRI_MASK) + pri;
+		runq_enqueue(td);
+	} else {
+		td->td_pri = (td->td_pri & ~TDPRI_MASK) + pri;
+	}
+}
+
+} // namespace
+} // namespace lwkt
+
+using namespace lwkt;
+
+extern "C" void lwkt_schedule_self(struct lwkt_thread *td)
+{
+	crit_enter_quick(td);
+	LWKT_ASSERT(td->td_wait == nullptr);
+	LWKT_ASSERT(td != &td->td_gd->gd_idlethread);
+	runq_enqueue(td);
+	crit_exit_quick(td);
+}
+
+extern "C" void lwkt_deschedule_self(struct lwkt_thread *td)
+{
+	crit_enter_quick(td);
+	LWKT_ASSERT(td->td_wait == nullptr);
+	runq_dequeue(td);
+	crit_exit_quick(td);
+}
+
+extern "C" void lwkt_schedule(struct lwkt_thread *td)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+	struct lwkt_thread *cur = gd->gd_curthread;
+
+	LWKT_ASSERT(td != &td->td_gd->gd_idlethread);
+	LWKT_ASSERT(!(td->td_flags & (TDF_EXITING | TDF_DEADTHREAD)));
+	CritSection crit(cur);
+
+	if (td == cur) {
+		runq_enqueue(td);
+	} else if (td->td_wait) {
+		/* Wait queues are not implemented yet: nothing sets td_wait. */
+		lwkt_plat_panic("lwkt_schedule: %s sleeps on a wait queue", td->td_comm);
+	} else if (td->td_gd == gd) {
+		runq_enqueue(td);
+		schedule_post(gd, td, TDPRI_CRIT);
+	} else {
+		remote_unsupported("lwkt_schedule", td);
+	}
+}
+
+extern "C" void lwkt_deschedule(struct lwkt_thread *td)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+	struct lwkt_thread *cur = gd->gd_curthread;
+
+	CritSection crit(cur);
+
+	if (td == cur || td->td_gd == gd)
+		runq_dequeue(td);
+	else
+		remote_unsupported("lwkt_deschedule", td);
+}
+
+extern "C" void lwkt_setpri(struct lwkt_thread *td, int pri)
+{
+	struct lwkt_thread *cur = curthread;
+
+	LWKT_ASSERT(pri >= 0);
+	LWKT_ASSERT(td->td_gd == lwkt_mycpu());
+	crit_enter_quick(cur);
+	setpri_locked(td, pri);
+	/* Never switch by itself: pending work waits for the next crit_exit. */
+	crit_exit_noyield(cur);
+}
+
+extern "C" void lwkt_setpri_self(int pri)
+{
+	struct lwkt_thread *td = curthread;
+
+	LWKT_ASSERT(pri >= 0 && pri <= TDPRI_MAX);
+	crit_enter_quick(td);
+	setpri_locked(td, pri);
+	crit_exit_noyield(td);
+}
+
+extern "C" int lwkt_checkpri_self(void)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+
+	return runq_has_above(gd, td_prio(gd->gd_curthread)) ? 1 : 0;
+}
+
+extern "C" void lwkt_yield(void)
+{
+	struct lwkt_thread *td = curthread;
+
+	LWKT_ASSERT(td != &td->td_gd->gd_idlethread);
+	crit_enter_quick(td);
+	/* To the tail of our queue, so equal-priority threads go first. */
+	runq_dequeue(td);
+	runq_enqueue(td);
+	lwkt_switch();
+	crit_exit_quick(td);
+}
+
+extern "C" void lwkt_yield_quick(void)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+	struct lwkt_thread *td = gd->gd_curthread;
+
+	/* Pending work runs only outside critical sections: that is their point. */
+	if (td->td_pri < TDPRI_CRIT &&
+	    __atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED))
+		lwkt_crit_exit_slow(gd);
+
+	/*
+	 * The debugging knob: switch even at equal priority, as if a wakeup
+	 * or an interrupt had preempted us, keeping our scheduled state.
+	 */
+	if (__atomic_load_n(&lwkt_untimely_switch, __ATOMIC_RELAXED) &&
+	    td->td_nest_count == 0 &&
+	    gd->gd_intr_nesting_level == 0 && td != &gd->gd_idlethread) {
+		crit_enter_quick(td);
+		if (td->td_flags & TDF_RUNQ) {
+			runq_dequeue(td);
+			runq_enqueue(td);
+			lwkt_switch();
+		} else {
+			runq_enqueue(td);
+			lwkt_switch();
+			runq_dequeue(td);
+		}
+		crit_exit_noyield(td);
+	}
+}

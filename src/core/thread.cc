@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Thread lifecycle: allocation with the per-CPU free cache, init, create,
+ * exit and reaping, references, names (LWKT.md section 3).
+ *
+ * Reaping rule: an exiting thread is still on its stack when it switches
+ * away for good, so it cannot free itself. It parks on its CPU's reap list
+ * and the switch tail of whichever thread runs next calls lwkt_reap(), which
+ * recycles every parked thread that is no longer RUNNING, holds no
+ * lwkt_hold() reference and preempts no one. The idle loop reaps too, for
+ * threads whose last reference went away later.
+ */
+#include <lwkt/thread.h>
+
+#include "core/debug.h"
+#include "core/errors.h"
+#include "core/internal.h"
+#include "core/list.h"
+#include "core/runq.h"
+
+namespace lwkt {
+namespace {
+
+constexpr int kPageSize = 4096;
+
+/* Round a requested stack size to pages; tiny stacks are raised to 2 pages. */
+inline int stack_round(int stksize)
+{
+	if (stksize < 2 * kPageSize)
+		stksize = 2 * kPageSize;
+	return (stksize + kPageSize - 1) & ~(kPageSize - 1);
+}
+
+inline bool reapable(const struct lwkt_thread *td)
+{
+	return !(__atomic_load_n(&td->td_flags, __ATOMIC_ACQUIRE) & TDF_RUNNING) &&
+	       __atomic_load_n(&td->td_refs, __ATOMIC_ACQUIRE) == 0 &&
+	       td->td_preempted == nullptr;
+}
+
+} // namespace
+
+void thread_recycle(struct lwkt_globaldata *gd, struct lwkt_thread *td,
+		    bool may_cache)
+{
+	lwkt_plat_thread_release(td);
+	td->td_flags = (td->td_flags & ~(TDF_EXITING | TDF_RUNQ)) | TDF_DEADTHREAD;
+	if (may_cache && (td->td_flags & TDF_ALLOCATED_THREAD) &&
+	    gd->gd_tdfreecount < LWKT_CACHE_NTHREADS) {
+		/* Its stack stays attached: the next alloc of that size reuses it. */
+		RunList(&gd->gd_tdfreeq).push_head(td);
+		++gd->gd_tdfreecount;
+		return;
+	}
+	if (td->td_kstack && (td->td_flags & TDF_ALLOCATED_STACK))
+		lwkt_plat_stack_free(td->td_kstack, td->td_kstack_size);
+	td->td_kstack = nullptr;
+	td->td_kstack_size = 0;
+	td->td_flags &= ~TDF_ALLOCATED_STACK;
+	if (td->td_flags & TDF_ALLOCATED_THREAD)
+		lwkt_plat_thread_free(td);
+	/* else: the caller's structure, left TDF_DEADTHREAD */
+}
+
+} // namespace lwkt
+
+using namespace lwkt;
+
+extern "C" void lwkt_init_thread(struct lwkt_thread *td, void *stack,
+				 int stksize, int flags,
+				 struct lwkt_globaldata *gd)
+{
+	struct lwkt_globaldata *mygd = lwkt_mycpu();
+
+	LWKT_ASSERT(gd == mygd);	/* remote linking needs the IPI layer */
+	__builtin_memset(td, 0, sizeof(*td));
+	list_init(&td->td_threadq);
+	list_init(&td->td_allq);
+	td->td_kstack = static_cast<char *>(stack);
+	td->td_kstack_size = stksize;
+	td->td_flags = static_cast<u32>(flags);
+	td->td_gd = gd;
+	/* Switched to inside a critical section: the first switch-in leaves it. */
+	td->td_pri = TDPRI_KERN_DAEMON + TDPRI_CRIT;
+
+	crit_enter_gd(mygd);
+	AllList(&gd->gd_tdallq).push_tail(td);
+	++gd->gd_cnt.threads;
+	crit_exit_gd(mygd);
+}
+
+extern "C" struct lwkt_thread *lwkt_alloc_thread(struct lwkt_thread *td,
+						 int stksize, int cpu)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+	void *stack;
+	int oldsize;
+	int flags = 0;
+
+	if (cpu >= 0 && cpu != gd->gd_cpuid) {
+		lwkt_plat_log("lwkt_alloc_thread: cpu %d is not the current cpu %d: needs the IPI layer",
+			      cpu, gd->gd_cpuid);
+		return nullptr;
+	}
+	stksize = stack_round(stksize);
+	if (td == nullptr) {
+		crit_enter_gd(gd);
+		if (gd->gd_tdfreecount > 0) {
+			td = RunList(&gd->gd_tdfreeq).first();
+			RunList::remove(td);
+			--gd->gd_tdfreecount;
+		}
+		crit_exit_gd(gd);
+		if (td) {
+			LWKT_ASSERT(!(td->td_flags & TDF_RUNNING));
+			flags = td->td_flags &
+				(TDF_ALLOCATED_STACK | TDF_ALLOCATED_THREAD);
+		} else {
+			td = lwkt_plat_thread_alloc();
+			if (!td)
+				return nullptr;
+			td->td_kstack = nullptr;
+			td->td_kstack_size = 0;
+			flags = TDF_ALLOCATED_THREAD;
+		}
+	}
+	/* A template's stack, if any, is the caller's: used only if it fits. */
+	stack = td->td_kstack;
+	oldsize = td->td_kstack_size;
+	if (stack && oldsize != stksize) {
+		if (flags & TDF_ALLOCATED_STACK)
+			lwkt_plat_stack_free(stack, oldsize);
+		flags &= ~TDF_ALLOCATED_STACK;
+		stack = nullptr;
+	}
+	if (!stack) {
+		stack = lwkt_plat_stack_alloc(stksize);
+		if (!stack) {
+			if (flags & TDF_ALLOCATED_THREAD)
+				lwkt_plat_thread_free(td);
+			else
+				td->td_kstack = nullptr;
+			return nullptr;
+		}
+		flags |= TDF_ALLOCATED_STACK;
+	}
+	lwkt_init_thread(td, stack, stksize, flags, gd);
+	return td;
+}
+
+extern "C" void lwkt_set_entry(struct lwkt_thread *td, void (*func)(void *),
+			       void *arg)
+{
+	LWKT_ASSERT(td->td_kstack && !(td->td_flags & (TDF_RUNNING | TDF_RUNQ)));
+	td->td_func = func;
+	td->td_arg = arg;
+	arch_init_frame(td);
+	lwkt_plat_thread_setup(td);
+}
+
+extern "C" int lwkt_create(void (*func)(void *), void *arg,
+			   struct lwkt_thread **tdp,
+			   struct lwkt_thread *template_td, int tdflags, int cpu,
+			   const char *fmt, ...)
+{
+	struct lwkt_thread *td;
+	__builtin_va_list ap;
+
+	if (cpu >= 0 && cpu != lwkt_mycpu()->gd_cpuid)
+		return -LWKT_EINVAL;	/* needs the IPI layer */
+	td = lwkt_alloc_thread(template_td, LWKT_THREAD_STACK, cpu);
+	if (!td)
+		return -LWKT_ENOMEM;
+	if (tdp)
+		*tdp = td;
+	lwkt_set_entry(td, func, arg);
+	/*
+	 * DragonFly added TDF_VERBOSE to every kthread; here it is the
+	 * caller's choice (thousands of test threads would flood the log).
+	 */
+	td->td_flags |= static_cast<u32>(tdflags);
+	__builtin_va_start(ap, fmt);
+	vformat(td->td_comm, sizeof(td->td_comm), fmt, ap);
+	__builtin_va_end(ap);
+
+	if (!(td->td_flags & TDF_STOPREQ))
+		lwkt_schedule(td);
+	else
+		td->td_flags &= ~TDF_STOPREQ;
+	return 0;
+}
+
+/* Where a new thread's first switch lands (via lwkt_thread_trampoline). */
+extern "C" void lwkt_thread_entry(struct lwkt_thread *td)
+{
+	lwkt_plat_thread_start(td);
+	switch_tail(td->td_gd);
+	/* Leave the critical section every thread is switched to in. */
+	crit_exit_quick(td);
+	td->td_func(td->td_arg);
+	lwkt_exit();
+}
+
+extern "C" void lwkt_exit(void)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+	struct lwkt_thread *td = gd->gd_curthread;
+
+	LWKT_ASSERT(td != &gd->gd_idlethread);
+	if (td->td_flags & TDF_VERBOSE)
+		lwkt_plat_log("thread %p %s has exited", static_cast<void *>(td),
+			      td->td_comm);
+	crit_enter_quick(td);
+	runq_dequeue(td);
+	AllList::remove(td);
+	--gd->gd_cnt.threads;
+	td->td_flags |= TDF_EXITING;
+	RunList(&gd->gd_tdreapq).push_tail(td);
+	for (;;) {
+		lwkt_switch();
+		/* Only a refused switch comes back: a bug in the caller. */
+		lwkt_plat_panic("lwkt_exit: %s cannot switch away", td->td_comm);
+	}
+}
+
+extern "C" void lwkt_reap(struct lwkt_globaldata *gd)
+{
+	RunList q(&gd->gd_tdreapq);
+	struct lwkt_thread *td;
+	struct lwkt_thread *next;
+
+	if (q.empty())
+		return;
+	crit_enter_gd(gd);
+	for (td = q.first(); td; td = next) {
+		next = q.next(td);
+		if (reapable(td)) {
+			RunList::remove(td);
+			thread_recycle(gd, td, true);
+		}
+	}
+	crit_exit_noyield(gd->gd_curthread);
+}
+
+extern "C" void lwkt_free_thread(struct lwkt_thread *td)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+
+	LWKT_ASSERT(td->td_gd == gd);
+	LWKT_ASSERT(!(td->td_flags & (TDF_RUNNING | TDF_RUNQ | TDF_EXITING)));
+	crit_enter_gd(gd);
+	if (list_linked(&td->td_allq)) {
+		AllList::remove(td);
+		--gd->gd_cnt.threads;
+	}
+	thread_recycle(gd, td, true);
+	crit_exit_gd(gd);
+}
+
+extern "C" void lwkt_set_comm(struct lwkt_thread *td, const char *ctl, ...)
+{
+	__builtin_va_list ap;
+
+	__builtin_va_start(ap, ctl);
+	vformat(td->td_comm, sizeof(td->td_comm), ctl, ap);
+	__builtin_va_end(ap);
+}
+
+extern "C" void lwkt_hold(struct lwkt_thread *td)
+{
+	__atomic_fetch_add(&td->td_refs, 1, __ATOMIC_RELAXED);
+}
+
+extern "C" void lwkt_rele(struct lwkt_thread *td)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+	struct lwkt_thread *w;
+	int refs;
+
+	/*
+	 * Inside a critical section: nothing can reap td between the last
+	 * reference going and the waiter being woken. The waiter sleeps on
+	 * this CPU (cross-CPU wakeups need the IPI layer).
+	 */
+	crit_enter_gd(gd);
+	refs = __atomic_sub_fetch(&td->td_refs, 1, __ATOMIC_ACQ_REL);
+	LWKT_ASSERT(refs >= 0);
+	if (refs == 0 && (w = td->td_freewait) != nullptr) {
+		td->td_freewait = nullptr;
+		lwkt_schedule(w);
+	}
+	crit_exit_gd(gd);
+}
+
+extern "C" void lwkt_wait_free(struct lwkt_thread *td)
+{
+	struct lwkt_thread *self = curthread;
+
+	LWKT_ASSERT(self != td);
+	crit_enter_quick(self);
+	while (__atomic_load_n(&td->td_refs, __ATOMIC_ACQUIRE)) {
+		LWKT_ASSERT(td->td_freewait == nullptr || td->td_freewait == self);
+		td->td_freewait = self;
+		lwkt_deschedule_self(self);
+		lwkt_switch();
+	}
+	crit_exit_quick(self);
+}

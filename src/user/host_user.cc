@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Simulated CPUs: one pthread each, running lwkt_host_run(). Idle hosts
+ * sleep on a condition variable with a sticky "woken" flag; requests from
+ * other pthreads (lwkt_user_run) are queued per CPU and turned into LWKT
+ * threads by the CPU's idle loop (lwkt_plat_host_work).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "platform.h"
+#include "user/lwkt_user.h"
+#include "user/user_cpu.h"
+
+using lwkt_user::Cpu;
+using lwkt_user::Request;
+using lwkt_user::cpu_of;
+
+namespace {
+
+Cpu *g_cpus[LWKT_USER_MAXCPU];
+int g_ncpus;	/* written only by start/stop, from the controlling thread */
+
+/* Completion of lwkt_user_run() requests, for every CPU. */
+pthread_mutex_t g_done_mu = PTHREAD_MUTEX_INITIALIZER;
+pthread_cond_t g_done_cv = PTHREAD_COND_INITIALIZER;
+
+void *host_main(void *arg)
+{
+	Cpu *c = static_cast<Cpu *>(arg);
+
+	lwkt_user_curgd = &c->gd;
+	lwkt_host_run(&c->gd);
+	lwkt_user_curgd = nullptr;
+	return nullptr;
+}
+
+/* Body of the LWKT thread lwkt_user_run() asked for. */
+void run_request(void *arg)
+{
+	Request *r = static_cast<Request *>(arg);
+
+	r->fn(r->arg);
+	pthread_mutex_lock(&g_done_mu);
+	r->done = true;
+	pthread_cond_broadcast(&g_done_cv);
+	pthread_mutex_unlock(&g_done_mu);
+}
+
+} // namespace
+
+extern "C" void lwkt_plat_idle(struct lwkt_globaldata *gd)
+{
+	Cpu *c = cpu_of(gd);
+
+	pthread_mutex_lock(&c->mu);
+	while (!c->woken)
+		pthread_cond_wait(&c->cv, &c->mu);
+	c->woken = false;
+	pthread_mutex_unlock(&c->mu);
+}
+
+extern "C" void lwkt_plat_wake(struct lwkt_globaldata *gd)
+{
+	Cpu *c = cpu_of(gd);
+
+	pthread_mutex_lock(&c->mu);
+	c->woken = true;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+extern "C" void lwkt_plat_host_work(struct lwkt_globaldata *gd)
+{
+	Cpu *c = cpu_of(gd);
+	Request *r;
+
+	if (!__atomic_load_n(&c->has_work, __ATOMIC_ACQUIRE))
+		return;
+	pthread_mutex_lock(&c->mu);
+	r = c->head;
+	c->head = nullptr;
+	c->tailp = &c->head;
+	__atomic_store_n(&c->has_work, 0, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&c->mu);
+
+	while (r) {
+		Request *next = r->next;
+		struct lwkt_thread *td;
+
+		if (lwkt_create(run_request, r, &td, nullptr, TDF_STOPREQ, -1,
+				"user/%d", gd->gd_cpuid) != 0) {
+			fprintf(stderr, "lwkt_user_run: cannot create a thread\n");
+			abort();
+		}
+		lwkt_setpri(td, r->pri);
+		lwkt_schedule(td);
+		r = next;
+	}
+}
+
+extern "C" int lwkt_user_start(int ncpus)
+{
+	if (g_ncpus || ncpus < 1 || ncpus > LWKT_USER_MAXCPU)
+		return -1;
+	for (int i = 0; i < ncpus; i++) {
+		Cpu *c = new Cpu();
+
+		pthread_mutex_init(&c->mu, nullptr);
+		pthread_cond_init(&c->cv, nullptr);
+		c->tailp = &c->head;
+		lwkt_gdinit(&c->gd, i);
+		c->gd.gd_host = c;
+		g_cpus[i] = c;
+	}
+	for (int i = 0; i < ncpus; i++) {
+		if (pthread_create(&g_cpus[i]->thread, nullptr, host_main,
+				   g_cpus[i]) != 0) {
+			fprintf(stderr, "lwkt_user_start: pthread_create failed\n");
+			abort();
+		}
+	}
+	g_ncpus = ncpus;
+	return 0;
+}
+
+extern "C" void lwkt_user_stop(void)
+{
+	for (int i = 0; i < g_ncpus; i++)
+		lwkt_host_stop(&g_cpus[i]->gd);
+	for (int i = 0; i < g_ncpus; i++) {
+		Cpu *c = g_cpus[i];
+
+		pthread_join(c->thread, nullptr);
+		pthread_cond_destroy(&c->cv);
+		pthread_mutex_destroy(&c->mu);
+		delete c;
+		g_cpus[i] = nullptr;
+	}
+	g_ncpus = 0;
+}
+
+extern "C" int lwkt_user_ncpus(void)
+{
+	return g_ncpus;
+}
+
+extern "C" struct lwkt_globaldata *lwkt_user_gd(int cpu)
+{
+	return cpu >= 0 && cpu < g_ncpus ? &g_cpus[cpu]->gd : nullptr;
+}
+
+extern "C" void lwkt_user_run(int cpu, int pri, void (*fn)(void *), void *arg)
+{
+	Cpu *c = g_cpus[cpu];
+	Request r = {nullptr, pri, fn, arg, false};
+
+	pthread_mutex_lock(&c->mu);
+	*c->tailp = &r;
+	c->tailp = &r.next;
+	__atomic_store_n(&c->has_work, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&c->mu);
+	lwkt_plat_wake(&c->gd);
+
+	pthread_mutex_lock(&g_done_mu);
+	while (!r.done)
+		pthread_cond_wait(&g_done_cv, &g_done_mu);
+	pthread_mutex_unlock(&g_done_mu);
+}

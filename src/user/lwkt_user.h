@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The userland host ("libcaps" twin): simulated CPUs as pthreads, each
+ * running lwkt_host_run(), and the hooks tests need. Not for the kernel.
+ */
+#ifndef LWKT_USER_H
+#define LWKT_USER_H
+
+#include <lwkt/thread.h>
+
+LWKT_EXTERN_C_BEGIN
+
+/**
+ * lwkt_user_start - start @ncpus simulated CPUs, numbered 0..ncpus-1
+ * @ncpus:	1..LWKT_USER_MAXCPU
+ *
+ * Return: 0, or -1 if CPUs are already running or @ncpus is out of range.
+ */
+int lwkt_user_start(int ncpus);
+#define LWKT_USER_MAXCPU 64
+
+/**
+ * lwkt_user_stop - stop every CPU and wait for their hosts to return
+ *
+ * Each CPU drains its runnable threads, then tears down (blocked threads
+ * are killed, see lwkt_host_teardown()).
+ */
+void lwkt_user_stop(void);
+
+/** lwkt_user_ncpus - how many CPUs run (0 when stopped) */
+int lwkt_user_ncpus(void);
+
+/** lwkt_user_gd - CPU @cpu's globaldata (valid until lwkt_user_stop()) */
+struct lwkt_globaldata *lwkt_user_gd(int cpu);
+
+/**
+ * lwkt_user_run - run @fn(@arg) in a new LWKT thread on @cpu and wait
+ * @cpu:	a running CPU
+ * @pri:	the thread's priority (TDPRI_*), e.g. TDPRI_KERN_DAEMON
+ * @fn:		the function; it may block, create threads, etc.
+ * @arg:	its argument
+ *
+ * The thread is created by @cpu's idle loop, so @cpu must reach its idle
+ * loop (have nothing runnable) for the request to start. Callable from any
+ * pthread that is not a simulated CPU.
+ */
+void lwkt_user_run(int cpu, int pri, void (*fn)(void *), void *arg);
+
+/**
+ * lwkt_user_set_panic_hook - make lwkt_plat_panic() call @hook and return
+ * @hook:	called with the message; NULL restores abort()
+ *
+ * For tests of bug detection (e.g. crit underflow): the core then
+ * recovers as documented at the call site.
+ */
+void lwkt_user_set_panic_hook(void (*hook)(const char *msg));
+
+/**
+ * lwkt_user_set_log_hook - send lwkt_plat_log() lines to @hook
+ * @hook:	called with each line (no newline); NULL restores stderr
+ */
+void lwkt_user_set_log_hook(void (*hook)(const char *line));
+
+/**
+ * lwkt_user_set_switch_refused - simulate a host state that forbids
+ * switching (the kernel's "spinlock held")
+ * @refuse:	true: lwkt_plat_switch_allowed() says no on every CPU
+ */
+void lwkt_user_set_switch_refused(bool refuse);
+
+LWKT_EXTERN_C_END
+
+#endif /* LWKT_USER_H */
