@@ -106,6 +106,26 @@ void lwkt_plat_host_work(struct lwkt_globaldata *gd);
 /* One iteration of a busy-wait (pause). */
 void lwkt_plat_cpu_relax(void);
 
+/* --- callers that are not LWKT threads --- */
+
+/*
+ * Is the caller in LWKT context: an LWKT thread or the idle loop of the
+ * current CPU's host? Cheap: lwkt_schedule() asks it every time.
+ */
+bool lwkt_plat_in_lwkt(void);
+/*
+ * From any other (sleepable) context: run @fn(@arg) in LWKT context on CPU
+ * @cpu (-1: the caller's CPU, or any if it is not hosted) and wait for it.
+ * Return: 0, or -LWKT_EINVAL when @cpu is not a running CPU.
+ */
+int lwkt_plat_run_on(int cpu, void (*fn)(void *), void *arg);
+/*
+ * @td was created on behalf of @owner (lwkt_create_owned(); the kernel
+ * passes the creating module): pin it until @td is released
+ * (lwkt_plat_thread_release()). Called before @td can run.
+ */
+void lwkt_plat_thread_owner(struct lwkt_thread *td, void *owner);
+
 /* --- diagnostics and time --- */
 
 /* Monotonic nanoseconds. */

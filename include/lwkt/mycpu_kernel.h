@@ -1,22 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * lwkt_mycpu() for the kernel: NOT WRITTEN YET (the kernel port provides
- * it). Contract:
+ * lwkt_mycpu() for the kernel: the current CPU's globaldata, one %gs-relative
+ * load of a per-CPU pointer (what this_cpu_read() compiles to), written out
+ * so that the freestanding C++ core, which sees no Linux header, can use it
+ * too. The variable is defined with DEFINE_PER_CPU in src/linux/host.c.
  *
- *   static inline struct lwkt_globaldata *lwkt_mycpu(void);
- *
- * - returns the globaldata of the CPU whose host kthread is running the
- *   caller; NULL is never returned to LWKT code;
- * - must be usable from C (glue) and from the freestanding C++ core, which
- *   sees no Linux header: so not this_cpu_read() itself, but an equivalent
- *   "movq %%gs:lwkt_gd_percpu, %0" on a DEFINE_PER_CPU pointer (with
- *   __seg_gs or inline asm), one instruction;
- * - must be re-read after every lwkt_switch() (a volatile asm does that),
- *   because a migrating thread comes back on another CPU.
+ * Valid in LWKT context only: an LWKT thread or the idle loop, i.e. on the
+ * host kthread of the CPU, which is bound to it. The asm is volatile so it is
+ * re-read after every switch (a migrated thread comes back elsewhere).
  */
 #ifndef LWKT_MYCPU_KERNEL_H
 #define LWKT_MYCPU_KERNEL_H
 
-#error "lwkt_mycpu() for the kernel is not written yet: see the contract above"
+struct lwkt_globaldata;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+extern struct lwkt_globaldata *lwkt_gd_pcpu;	/* per-CPU */
+#ifdef __cplusplus
+}
+#endif
+
+static inline struct lwkt_globaldata *lwkt_mycpu(void)
+{
+	struct lwkt_globaldata *gd;
+
+	__asm__ __volatile__("movq %%gs:%1, %0" : "=r"(gd) : "m"(lwkt_gd_pcpu));
+	return gd;
+}
 
 #endif /* LWKT_MYCPU_KERNEL_H */

@@ -168,6 +168,24 @@ int lwkt_create(void (*func)(void *), void *arg, thread_t *tdp,
 	__attribute__((format(printf, 7, 8)));
 
 /**
+ * lwkt_create_owned - lwkt_create() on behalf of @owner
+ * @owner:	in the kernel, the creating module: pinned (a module
+ *		reference) until the thread exits, so its code cannot be
+ *		unloaded under the thread. NULL: nothing to pin.
+ *
+ * Kernel C callers get this automatically: lwkt_create() is a macro that
+ * passes THIS_MODULE. The other arguments are lwkt_create()'s.
+ */
+int lwkt_create_owned(void *owner, void (*func)(void *), void *arg,
+		      thread_t *tdp, thread_t template_td, int tdflags,
+		      int cpu, const char *fmt, ...)
+	__attribute__((format(printf, 8, 9)));
+
+#if defined(__KERNEL__) && !defined(__cplusplus)
+#define lwkt_create(...)	lwkt_create_owned(THIS_MODULE, __VA_ARGS__)
+#endif
+
+/**
  * lwkt_exit - end the current thread; never returns
  *
  * Deschedules the thread, takes it off its CPU's all-threads list, marks it

@@ -21,7 +21,7 @@ void switch_to(struct lwkt_globaldata *gd, struct lwkt_thread *td,
 	       struct lwkt_thread *ntd);
 /* First thing after a switch lands: clear RUNNING on the thread we left. */
 void switch_tail(struct lwkt_globaldata *gd);
-/* The host refused a switch of @td: count it, log once per CPU. */
+/* The host refused a switch of @td (and logged why): count it. */
 void switch_refused(struct lwkt_globaldata *gd, struct lwkt_thread *td);
 
 /* thread.cc: a thread that will never run again: free cache or freed. */
@@ -37,6 +37,22 @@ void arch_init_frame(struct lwkt_thread *td);
 /* format.cc: vsnprintf subset (%s %c %d %i %u %x %X %p %%, l/ll/z, width). */
 int vformat(char *buf, unsigned long size, const char *fmt,
 	    __builtin_va_list ap);
+
+/* thread.cc: lwkt_create() with the name formatted and an owner to pin. */
+int create_thread(void (*func)(void *), void *arg, struct lwkt_thread **tdp,
+		  struct lwkt_thread *template_td, int tdflags, int cpu,
+		  const char *comm, void *owner);
+
+/*
+ * foreign.cc: the API called from outside LWKT context, forwarded into it
+ * with lwkt_plat_run_on().
+ */
+int foreign_create(void (*func)(void *), void *arg, struct lwkt_thread **tdp,
+		   struct lwkt_thread *template_td, int tdflags, int cpu,
+		   const char *comm, void *owner);
+void foreign_schedule(struct lwkt_thread *td);
+void foreign_deschedule(struct lwkt_thread *td);
+void foreign_setpri(struct lwkt_thread *td, int pri);
 
 /* A request that needs the IPI layer, which does not exist yet. */
 void remote_unsupported(const char *what, struct lwkt_thread *td);

@@ -66,6 +66,9 @@ extern "C" void lwkt_deschedule_self(struct lwkt_thread *td)
 
 extern "C" void lwkt_schedule(struct lwkt_thread *td)
 {
+	if (__builtin_expect(!lwkt_plat_in_lwkt(), 0))
+		return foreign_schedule(td);
+
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	struct lwkt_thread *cur = gd->gd_curthread;
 
@@ -88,6 +91,9 @@ extern "C" void lwkt_schedule(struct lwkt_thread *td)
 
 extern "C" void lwkt_deschedule(struct lwkt_thread *td)
 {
+	if (__builtin_expect(!lwkt_plat_in_lwkt(), 0))
+		return foreign_deschedule(td);
+
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	struct lwkt_thread *cur = gd->gd_curthread;
 
@@ -101,6 +107,9 @@ extern "C" void lwkt_deschedule(struct lwkt_thread *td)
 
 extern "C" void lwkt_setpri(struct lwkt_thread *td, int pri)
 {
+	if (__builtin_expect(!lwkt_plat_in_lwkt(), 0))
+		return foreign_setpri(td, pri);
+
 	struct lwkt_thread *cur = curthread;
 
 	LWKT_ASSERT(pri >= 0);

@@ -14,12 +14,9 @@ namespace lwkt {
 
 void switch_refused(struct lwkt_globaldata *gd, struct lwkt_thread *td)
 {
+	/* The host logged why, naming the state it found. */
+	(void)td;
 	++gd->gd_cnt.switch_refused;
-	if (!gd->gd_refused_logged) {
-		gd->gd_refused_logged = 1;
-		lwkt_plat_log("cpu %d: switch refused for thread %s: the host is in a state that cannot be switched away from (logged once)",
-			      gd->gd_cpuid, td->td_comm);
-	}
 }
 
 void switch_tail(struct lwkt_globaldata *gd)

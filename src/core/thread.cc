@@ -158,14 +158,16 @@ extern "C" void lwkt_set_entry(struct lwkt_thread *td, void (*func)(void *),
 	lwkt_plat_thread_setup(td);
 }
 
-extern "C" int lwkt_create(void (*func)(void *), void *arg,
-			   struct lwkt_thread **tdp,
-			   struct lwkt_thread *template_td, int tdflags, int cpu,
-			   const char *fmt, ...)
+int lwkt::create_thread(void (*func)(void *), void *arg,
+			struct lwkt_thread **tdp,
+			struct lwkt_thread *template_td, int tdflags, int cpu,
+			const char *comm, void *owner)
 {
 	struct lwkt_thread *td;
-	__builtin_va_list ap;
 
+	if (__builtin_expect(!lwkt_plat_in_lwkt(), 0))
+		return foreign_create(func, arg, tdp, template_td, tdflags, cpu,
+				      comm, owner);
 	if (cpu >= 0 && cpu != lwkt_mycpu()->gd_cpuid)
 		return -LWKT_EINVAL;	/* needs the IPI layer */
 	td = lwkt_alloc_thread(template_td, LWKT_THREAD_STACK, cpu);
@@ -179,15 +181,46 @@ extern "C" int lwkt_create(void (*func)(void *), void *arg,
 	 * caller's choice (thousands of test threads would flood the log).
 	 */
 	td->td_flags |= static_cast<u32>(tdflags);
-	__builtin_va_start(ap, fmt);
-	vformat(td->td_comm, sizeof(td->td_comm), fmt, ap);
-	__builtin_va_end(ap);
+	lwkt_set_comm(td, "%s", comm);
+	/* Before it can run, and so exit: the owner stays pinned until then. */
+	if (owner)
+		lwkt_plat_thread_owner(td, owner);
 
 	if (!(td->td_flags & TDF_STOPREQ))
 		lwkt_schedule(td);
 	else
 		td->td_flags &= ~TDF_STOPREQ;
 	return 0;
+}
+
+extern "C" int lwkt_create(void (*func)(void *), void *arg,
+			   struct lwkt_thread **tdp,
+			   struct lwkt_thread *template_td, int tdflags, int cpu,
+			   const char *fmt, ...)
+{
+	char comm[LWKT_MAXCOMLEN + 1];
+	__builtin_va_list ap;
+
+	__builtin_va_start(ap, fmt);
+	vformat(comm, sizeof(comm), fmt, ap);
+	__builtin_va_end(ap);
+	return create_thread(func, arg, tdp, template_td, tdflags, cpu, comm,
+			     nullptr);
+}
+
+extern "C" int lwkt_create_owned(void *owner, void (*func)(void *), void *arg,
+				 struct lwkt_thread **tdp,
+				 struct lwkt_thread *template_td, int tdflags,
+				 int cpu, const char *fmt, ...)
+{
+	char comm[LWKT_MAXCOMLEN + 1];
+	__builtin_va_list ap;
+
+	__builtin_va_start(ap, fmt);
+	vformat(comm, sizeof(comm), fmt, ap);
+	__builtin_va_end(ap);
+	return create_thread(func, arg, tdp, template_td, tdflags, cpu, comm,
+			     owner);
 }
 
 /* Where a new thread's first switch lands (via lwkt_thread_trampoline). */

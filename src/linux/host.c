@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The hosts: one kthread per online CPU at load time, named "lwkt/N" and
- * bound to CPU N. A host sleeps in Linux until it has work, then runs it on
- * its CPU. Everything LWKT does on a CPU happens on that CPU's host.
+ * bound to CPU N. A host runs its CPU's LWKT scheduler (lwkt_host_run()):
+ * its own stack is the CPU's idle thread, LWKT threads run on their own
+ * stacks, and when nothing is runnable it sleeps in Linux until woken.
+ * Everything LWKT does on a CPU happens on that CPU's host.
  *
  * CPUs that come online after the module loaded are not hosted; the set is
  * fixed for the life of the module (see Documentation/design.rst).
@@ -23,7 +25,15 @@ struct lwkt_host {
 	spinlock_t lock;		/* protects calls */
 	struct list_head calls;
 	wait_queue_head_t wait;
+	atomic_t woken;			/* sticky wakeup for lwkt_host_idle() */
+	struct lwkt_globaldata *gd;
 };
+
+/* This CPU's scheduler, for lwkt_mycpu() (include/lwkt/mycpu_kernel.h). */
+DEFINE_PER_CPU(struct lwkt_globaldata *, lwkt_gd_pcpu);
+EXPORT_PER_CPU_SYMBOL_GPL(lwkt_gd_pcpu);
+/* This CPU's host task: "am I in LWKT context?" is current == this. */
+DEFINE_PER_CPU(struct task_struct *, lwkt_host_pcpu);
 
 static struct lwkt_host *lwkt_hosts[NR_CPUS];
 static struct cpumask lwkt_hosted;
@@ -45,6 +55,12 @@ const struct cpumask *lwkt_hosted_mask(void)
 	return &lwkt_hosted;
 }
 
+struct lwkt_globaldata *lwkt_cpu_gd(unsigned int cpu)
+{
+	return lwkt_cpu_hosted(cpu) ? lwkt_hosts[cpu]->gd : NULL;
+}
+EXPORT_SYMBOL_NS_GPL(lwkt_cpu_gd, LWKT_INTERNAL);
+
 struct task_struct *lwkt_host_task(unsigned int cpu)
 {
 	return lwkt_cpu_hosted(cpu) ? lwkt_hosts[cpu]->task : NULL;
@@ -63,24 +79,48 @@ static struct lwkt_host_call *lwkt_host_next_call(struct lwkt_host *h)
 	return call;
 }
 
-static bool lwkt_host_has_work(struct lwkt_host *h)
+/* The idle loop's "host work": queued calls, in LWKT context (idle thread). */
+void lwkt_host_run_calls(struct lwkt_host *h)
 {
-	return !list_empty_careful(&h->calls) || kthread_should_stop();
+	struct lwkt_host_call *call;
+
+	if (list_empty_careful(&h->calls))
+		return;
+	while ((call = lwkt_host_next_call(h))) {
+		call->fn(call);
+		complete(&call->done);
+	}
+}
+
+/* Nothing runnable: sleep in Linux until lwkt_host_wake(). */
+void lwkt_host_idle(struct lwkt_host *h)
+{
+	wait_event_interruptible(h->wait, atomic_xchg(&h->woken, 0));
+}
+
+/* Any context, any CPU. */
+void lwkt_host_wake(struct lwkt_host *h)
+{
+	atomic_set(&h->woken, 1);
+	wake_up(&h->wait);
 }
 
 static int lwkt_host_main(void *arg)
 {
 	struct lwkt_host *h = arg;
-	struct lwkt_host_call *call;
 
-	while (!kthread_should_stop()) {
-		wait_event_interruptible(h->wait, lwkt_host_has_work(h));
-		while ((call = lwkt_host_next_call(h))) {
-			call->fn(call);
-			complete(&call->done);
-		}
-	}
+	/* Returns after lwkt_host_stop(), every thread of the CPU freed. */
+	lwkt_host_run(h->gd);
 	return 0;
+}
+
+static void lwkt_host_queue(struct lwkt_host *h, struct lwkt_host_call *call)
+{
+	init_completion(&call->done);
+	spin_lock(&h->lock);
+	list_add_tail(&call->node, &h->calls);
+	spin_unlock(&h->lock);
+	lwkt_host_wake(h);
 }
 
 /**
@@ -102,12 +142,7 @@ int lwkt_host_call(unsigned int cpu, struct lwkt_host_call *call)
 	if (WARN_ON_ONCE(!lwkt_cpu_hosted(cpu)))
 		return -EINVAL;
 
-	init_completion(&call->done);
-	spin_lock(&h->lock);
-	list_add_tail(&call->node, &h->calls);
-	spin_unlock(&h->lock);
-	wake_up(&h->wait);
-
+	lwkt_host_queue(h, call);
 	if (!wait_for_completion_interruptible(&call->done))
 		return 0;
 
@@ -122,6 +157,38 @@ int lwkt_host_call(unsigned int cpu, struct lwkt_host_call *call)
 }
 EXPORT_SYMBOL_NS_GPL(lwkt_host_call, LWKT_INTERNAL);
 
+struct lwkt_run_on {
+	struct lwkt_host_call call;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static void lwkt_run_on_fn(struct lwkt_host_call *call)
+{
+	struct lwkt_run_on *r = container_of(call, struct lwkt_run_on, call);
+
+	r->fn(r->arg);
+}
+
+/**
+ * lwkt_host_run_on - run @fn(@arg) in LWKT context on @cpu and wait
+ * @cpu:	a hosted CPU
+ * @fn:		the function; runs in the idle thread, inside its critical
+ *		section: it may create and schedule threads, not block
+ * @arg:	its argument
+ *
+ * Uninterruptible: for callers (the thread API used from Linux context)
+ * that must not return before @fn ran. Not from the host itself.
+ */
+void lwkt_host_run_on(unsigned int cpu, void (*fn)(void *), void *arg)
+{
+	struct lwkt_run_on r = { .call.fn = lwkt_run_on_fn, .fn = fn,
+				 .arg = arg };
+
+	lwkt_host_queue(lwkt_hosts[cpu], &r.call);
+	wait_for_completion(&r.call.done);
+}
+
 static void lwkt_host_destroy(unsigned int cpu)
 {
 	struct lwkt_host *h = lwkt_hosts[cpu];
@@ -130,8 +197,13 @@ static void lwkt_host_destroy(unsigned int cpu)
 		return;
 	/* Nothing can be queued: every caller waits for its own call. */
 	WARN_ON_ONCE(!list_empty(&h->calls));
+	/* The host tears its CPU down (every thread freed), then returns. */
+	lwkt_host_stop(h->gd);
 	kthread_stop(h->task);
 	put_task_struct(h->task);
+	per_cpu(lwkt_host_pcpu, cpu) = NULL;
+	per_cpu(lwkt_gd_pcpu, cpu) = NULL;
+	kfree(h->gd);
 	kfree(h);
 	lwkt_hosts[cpu] = NULL;
 }
@@ -144,20 +216,31 @@ static int lwkt_host_create(unsigned int cpu)
 	h = kzalloc_node(sizeof(*h), GFP_KERNEL, cpu_to_node(cpu));
 	if (!h)
 		return -ENOMEM;
+	h->gd = kmalloc_node(sizeof(*h->gd), GFP_KERNEL, cpu_to_node(cpu));
+	if (!h->gd) {
+		kfree(h);
+		return -ENOMEM;
+	}
 	h->cpu = cpu;
 	spin_lock_init(&h->lock);
 	INIT_LIST_HEAD(&h->calls);
 	init_waitqueue_head(&h->wait);
+	lwkt_gdinit(h->gd, cpu);
+	h->gd->gd_host = h;
 
 	task = kthread_create_on_cpu(lwkt_host_main, h, cpu, "lwkt/%u");
 	if (IS_ERR(task)) {
+		kfree(h->gd);
 		kfree(h);
 		return PTR_ERR(task);
 	}
-	/* Hold the task so kthread_stop() is safe however the thread ends. */
+	/* Hold the task: it returns on its own once told to stop. */
 	get_task_struct(task);
 	h->task = task;
 	lwkt_hosts[cpu] = h;
+	/* Before the host runs: lwkt_mycpu() and "in LWKT context" use them. */
+	per_cpu(lwkt_gd_pcpu, cpu) = h->gd;
+	per_cpu(lwkt_host_pcpu, cpu) = task;
 	wake_up_process(task);
 	return 0;
 }

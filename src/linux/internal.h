@@ -10,10 +10,18 @@
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/list.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 
+#include <lwkt/thread.h>
 #include "core/counters.h"
 #include "core/ctl.h"
+
+/* td_host[] slot holding the module a thread pins (lwkt_create_owned()). */
+#define LWKT_TD_HOST_MODULE	0
+
+DECLARE_PER_CPU(struct task_struct *, lwkt_host_pcpu);
+struct lwkt_host;
 
 /* host.c: one kthread per hosted CPU, "lwkt/N", bound to N. */
 
@@ -33,7 +41,13 @@ bool lwkt_cpu_hosted(unsigned int cpu);
 unsigned int lwkt_nr_hosted(void);
 const struct cpumask *lwkt_hosted_mask(void);
 struct task_struct *lwkt_host_task(unsigned int cpu);
+struct lwkt_globaldata *lwkt_cpu_gd(unsigned int cpu);
 int lwkt_host_call(unsigned int cpu, struct lwkt_host_call *call);
+void lwkt_host_run_on(unsigned int cpu, void (*fn)(void *), void *arg);
+/* The platform seam's host half (platform.c calls them). */
+void lwkt_host_idle(struct lwkt_host *h);
+void lwkt_host_wake(struct lwkt_host *h);
+void lwkt_host_run_calls(struct lwkt_host *h);
 
 /* stats.c: the per-CPU counters behind debugfs "stats". */
 struct lwkt_counters *lwkt_cpu_counters(unsigned int cpu);

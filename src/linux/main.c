@@ -7,7 +7,7 @@
 
 #include "linux/internal.h"
 
-static int __init lwkt_init(void)
+static int __init lwkt_module_init(void)
 {
 	int err;
 
@@ -23,7 +23,7 @@ static int __init lwkt_init(void)
 	return 0;
 }
 
-static void __exit lwkt_exit(void)
+static void __exit lwkt_module_exit(void)
 {
 	/* debugfs first: no workload can start or still run after this. */
 	lwkt_debugfs_exit();
@@ -32,8 +32,8 @@ static void __exit lwkt_exit(void)
 	pr_info("lwkt: unloaded\n");
 }
 
-module_init(lwkt_init);
-module_exit(lwkt_exit);
+module_init(lwkt_module_init);
+module_exit(lwkt_module_exit);
 
 MODULE_DESCRIPTION("DragonFly BSD light weight kernel threads (LWKT)");
 MODULE_LICENSE("GPL");

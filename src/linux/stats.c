@@ -8,8 +8,6 @@
 
 #include "linux/internal.h"
 
-static DEFINE_PER_CPU_ALIGNED(struct lwkt_counters, lwkt_counters);
-
 static const char *const lwkt_counter_names[] = {
 #define LWKT_COUNTER_NAME(name) #name,
 	LWKT_COUNTERS(LWKT_COUNTER_NAME)
@@ -18,9 +16,10 @@ static const char *const lwkt_counter_names[] = {
 
 static_assert(ARRAY_SIZE(lwkt_counter_names) == LWKT_NR_COUNTERS);
 
+/* The counters live in each CPU's globaldata, written by its host only. */
 struct lwkt_counters *lwkt_cpu_counters(unsigned int cpu)
 {
-	return per_cpu_ptr(&lwkt_counters, cpu);
+	return &lwkt_cpu_gd(cpu)->gd_cnt;
 }
 
 /* Counters are written only by their own CPU; a racy sum is fine here. */

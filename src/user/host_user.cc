@@ -168,3 +168,24 @@ extern "C" void lwkt_user_run(int cpu, int pri, void (*fn)(void *), void *arg)
 		pthread_cond_wait(&g_done_cv, &g_done_mu);
 	pthread_mutex_unlock(&g_done_mu);
 }
+
+extern "C" bool lwkt_plat_in_lwkt(void)
+{
+	return lwkt_user_curgd != nullptr;
+}
+
+extern "C" int lwkt_plat_run_on(int cpu, void (*fn)(void *), void *arg)
+{
+	if (cpu < 0)
+		cpu = 0;
+	if (cpu >= g_ncpus)
+		return -22;	/* -LWKT_EINVAL */
+	/* Above every thread a test creates, so it runs at the next idle. */
+	lwkt_user_run(cpu, TDPRI_MAX, fn, arg);
+	return 0;
+}
+
+extern "C" void lwkt_plat_thread_owner(struct lwkt_thread *, void *)
+{
+	/* No modules in userland. */
+}

@@ -172,9 +172,15 @@ extern "C" void lwkt_plat_idle_setup(struct lwkt_globaldata *gd)
 extern "C" bool lwkt_plat_switch_allowed(struct lwkt_globaldata *gd,
 					 struct lwkt_thread *td)
 {
-	(void)gd;
-	(void)td;
-	return __atomic_load_n(&g_refuse_switch, __ATOMIC_RELAXED) == 0;
+	if (__atomic_load_n(&g_refuse_switch, __ATOMIC_RELAXED) == 0)
+		return true;
+	/* Like the kernel's log line, but once per CPU: tests loop on it. */
+	if (!gd->gd_refused_logged) {
+		gd->gd_refused_logged = 1;
+		lwkt_plat_log("cpu %d: switch refused for thread %s: the host simulates a state that cannot be switched away from (logged once)",
+			      gd->gd_cpuid, td->td_comm);
+	}
+	return false;
 }
 
 extern "C" void lwkt_plat_switch(struct lwkt_thread *from,

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The platform seam (src/platform.h) for the kernel: what the core needs
+ * from Linux. Stacks, thread memory, the stack switch, idling and waking
+ * the host kthread, logging.
+ */
+#include <linux/kasan.h>
+#include <linux/ktime.h>
+#include <linux/magic.h>
+#include <linux/module.h>
+#include <linux/ratelimit.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/task_stack.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "core/errors.h"
+#include "linux/internal.h"
+#include "platform.h"
+
+/* The switcher, src/arch/x86_64/switch.S. */
+void lwkt_kswitch(void **save_sp, void **load_sp);
+
+void *lwkt_plat_stack_alloc(int size)
+{
+	unsigned long *stack;
+
+	/*
+	 * vmalloc, like Linux's own VMAP_STACK kernel stacks: every vmalloc
+	 * area is followed by an unmapped guard page, so the page below this
+	 * stack is never mapped and an overflow faults (the double-fault
+	 * handler reports "stack guard page was hit", see lwkt_oops_notify).
+	 */
+	stack = vmalloc_node(size, numa_node_id());
+	if (!stack)
+		return NULL;
+	/* schedule() checks this word when an LWKT thread sleeps in Linux. */
+	*stack = STACK_END_MAGIC;
+	return stack;
+}
+
+void lwkt_plat_stack_free(void *stack, int size)
+{
+	vfree(stack);
+}
+
+struct lwkt_thread *lwkt_plat_thread_alloc(void)
+{
+	return kmalloc(sizeof(struct lwkt_thread), GFP_KERNEL);
+}
+
+void lwkt_plat_thread_free(struct lwkt_thread *td)
+{
+	kfree(td);
+}
+
+void lwkt_plat_thread_setup(struct lwkt_thread *td)
+{
+}
+
+void lwkt_plat_thread_start(struct lwkt_thread *td)
+{
+}
+
+void lwkt_plat_thread_owner(struct lwkt_thread *td, void *owner)
+{
+	struct module *mod = owner;
+
+	/* Our own threads are ended by our own unload: no self-pinning. */
+	if (mod == THIS_MODULE)
+		return;
+	if (try_module_get(mod))
+		td->td_host[LWKT_TD_HOST_MODULE] = mod;
+	else
+		pr_warn("lwkt: thread %s: its module %s is going away\n",
+			td->td_comm, module_name(mod));
+}
+
+void lwkt_plat_thread_release(struct lwkt_thread *td)
+{
+	struct module *mod = td->td_host[LWKT_TD_HOST_MODULE];
+
+	td->td_host[LWKT_TD_HOST_MODULE] = NULL;
+	module_put(mod);
+	/*
+	 * KASAN: frames that never returned leave their redzones poisoned
+	 * on the stack, and the unpoison helper is not exported to modules.
+	 * So a cached thread keeps its structure but not its stack; vfree()
+	 * and vmalloc() keep the shadow right.
+	 */
+	if (IS_ENABLED(CONFIG_KASAN) && td->td_kstack &&
+	    (td->td_flags & TDF_ALLOCATED_STACK)) {
+		vfree(td->td_kstack);
+		td->td_kstack = NULL;
+		td->td_kstack_size = 0;
+		td->td_flags &= ~TDF_ALLOCATED_STACK;
+	}
+}
+
+void lwkt_plat_idle_setup(struct lwkt_globaldata *gd)
+{
+	struct lwkt_thread *idle = &gd->gd_idlethread;
+
+	/* The host's own kernel stack; restored into current->stack on switch. */
+	idle->td_kstack = task_stack_page(current);
+	idle->td_kstack_size = THREAD_SIZE;
+}
+
+/* Why the host may not switch now, or NULL: state an LWKT switch would leak. */
+static const char *lwkt_switch_forbidden(void)
+{
+	if (in_hardirq())
+		return "hardirq context";
+	if (irqs_disabled())
+		return "interrupts disabled";
+	if (rcu_preempt_depth())
+		return "rcu_read_lock() held";
+	if (preempt_count())
+		return "a spinlock held or preemption disabled";
+	return NULL;
+}
+
+bool lwkt_plat_switch_allowed(struct lwkt_globaldata *gd,
+			      struct lwkt_thread *td)
+{
+	const char *why;
+
+	if (unlikely(!lwkt_plat_in_lwkt()))
+		why = "not an LWKT thread";
+	else if (likely(!(preempt_count() | rcu_preempt_depth()) &&
+			!irqs_disabled()))
+		return true;
+	else
+		why = lwkt_switch_forbidden();
+	if (!why)
+		return true;
+	pr_err_ratelimited("lwkt: cpu%d: refusing to switch away from thread %s: %s\n",
+			   gd->gd_cpuid, td->td_comm, why);
+	return false;
+}
+
+void lwkt_plat_switch(struct lwkt_thread *from, struct lwkt_thread *to)
+{
+	/*
+	 * The host task's stack is now @to's: the unwinder then walks an
+	 * LWKT thread's frames (a WARN in it shows them), and schedule()'s
+	 * stack-end check finds STACK_END_MAGIC if the thread sleeps.
+	 */
+	current->stack = to->td_kstack;
+	lwkt_kswitch(&from->td_sp, &to->td_sp);
+}
+
+void lwkt_plat_idle(struct lwkt_globaldata *gd)
+{
+	lwkt_host_idle(gd->gd_host);
+}
+
+void lwkt_plat_wake(struct lwkt_globaldata *gd)
+{
+	lwkt_host_wake(gd->gd_host);
+}
+
+void lwkt_plat_host_work(struct lwkt_globaldata *gd)
+{
+	lwkt_host_run_calls(gd->gd_host);
+}
+
+void lwkt_plat_cpu_relax(void)
+{
+	cpu_relax();
+}
+
+u64 lwkt_plat_now_ns(void)
+{
+	return ktime_get_ns();
+}
+
+void lwkt_plat_log(const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &ap;
+	pr_info("lwkt: %pV\n", &vaf);
+	va_end(ap);
+}
+
+void lwkt_plat_panic(const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &ap;
+	panic("lwkt: %pV\n", &vaf);
+	va_end(ap);
+}
+
+bool lwkt_plat_in_lwkt(void)
+{
+	return this_cpu_read(lwkt_host_pcpu) == current;
+}
+
+int lwkt_plat_run_on(int cpu, void (*fn)(void *), void *arg)
+{
+	if (cpu < 0) {
+		cpu = raw_smp_processor_id();
+		if (!lwkt_cpu_hosted(cpu))
+			cpu = cpumask_first(lwkt_hosted_mask());
+	}
+	if (!lwkt_cpu_hosted(cpu))
+		return -LWKT_EINVAL;
+	lwkt_host_run_on(cpu, fn, arg);
+	return 0;
+}
