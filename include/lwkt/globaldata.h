@@ -78,9 +78,9 @@ void lwkt_gdinit(struct lwkt_globaldata *gd, int cpuid);
  * The caller's own stack becomes @gd's idle thread. Loops: reaps exited
  * threads, runs the host's queued requests (lwkt_plat_host_work()), switches to
  * runnable threads while there are any, and otherwise sleeps in
- * lwkt_plat_idle() until lwkt_plat_wake(). After a stop request, once no
- * thread is runnable, tears the CPU down (see lwkt_host_teardown()) and
- * returns.
+ * lwkt_plat_idle() until lwkt_plat_wake(). After a stop request, at the
+ * first switch back to the idle loop, tears the CPU down (see
+ * lwkt_host_teardown()) and returns.
  */
 void lwkt_host_run(struct lwkt_globaldata *gd);
 
@@ -88,8 +88,11 @@ void lwkt_host_run(struct lwkt_globaldata *gd);
  * lwkt_host_stop - ask CPU @gd's host to leave lwkt_host_run()
  * @gd:	the CPU; callable from any context that may call lwkt_plat_wake()
  *
- * Asynchronous: the host drains its runnable threads first. Wait for the
- * host itself (join its pthread / kthread) to know it is done.
+ * Asynchronous. Threads run until their next switch, which then goes to
+ * the idle loop: runnable and blocked threads alike are left where they
+ * are and freed by lwkt_host_teardown(). A thread that never switches keeps
+ * its host busy. Wait for the host itself (join its pthread / kthread) to
+ * know it is done.
  */
 void lwkt_host_stop(struct lwkt_globaldata *gd);
 
@@ -97,9 +100,9 @@ void lwkt_host_stop(struct lwkt_globaldata *gd);
  * lwkt_host_teardown - free every thread @gd still owns (host exit path)
  * @gd:	the current CPU, running its idle thread, nothing runnable
  *
- * The rule: a thread cannot be killed on its own stack, so teardown only
- * runs when no thread of this CPU is RUNNING or runnable. Threads still
- * blocked then are killed: their stacks and structures are freed (they
+ * The rule: a thread cannot be killed on its own stack, so teardown runs
+ * in the idle loop, when no thread of this CPU is RUNNING. Threads still
+ * runnable or blocked then are killed: their stacks and structures are freed (they
  * never resume; counted in threads_killed and logged). Exited threads, even
  * those still held, and the free cache are freed. Called by lwkt_host_run().
  */

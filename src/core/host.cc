@@ -71,14 +71,14 @@ extern "C" void lwkt_host_run(struct lwkt_globaldata *gd)
 			process_ipiq(gd);
 		lwkt_plat_host_work(gd);
 		lwkt_reap(gd);
-		if (gd->gd_runqmask) {
+		if (__atomic_load_n(&gd->gd_stopreq, __ATOMIC_ACQUIRE)) {
+			crit_exit_noyield(idle);
+			break;
+		} else if (gd->gd_runqmask) {
 			lwkt_switch();	/* back here when nothing is runnable */
 		} else if (idle->td_flags & TDF_IDLE_NOHLT) {
 			idle->td_flags &= ~TDF_IDLE_NOHLT;
 			lwkt_plat_cpu_relax();
-		} else if (__atomic_load_n(&gd->gd_stopreq, __ATOMIC_ACQUIRE)) {
-			crit_exit_noyield(idle);
-			break;
 		} else if (!(__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) &
 			     RQF_IDLECHECK_MASK)) {
 			lwkt_plat_idle(gd);
@@ -102,11 +102,13 @@ extern "C" void lwkt_host_teardown(struct lwkt_globaldata *gd)
 
 	LWKT_ASSERT(gd->gd_curthread == idle);
 	crit_enter_quick(idle);
-	/* Blocked threads never resume: free them where they stand. */
+	/* Runnable and blocked threads never resume: free them where they stand. */
 	while ((td = all.first()) != nullptr) {
 		LWKT_ASSERT(!(td->td_flags & TDF_RUNNING));
-		lwkt_plat_log("cpu %d teardown: killing blocked thread %s",
-			      gd->gd_cpuid, td->td_comm);
+		lwkt_plat_log("cpu %d teardown: killing %s thread %s",
+			      gd->gd_cpuid,
+			      (td->td_flags & TDF_RUNQ) ? "runnable" : "blocked",
+			      td->td_comm);
 		runq_dequeue(td);
 		AllList::remove(td);
 		if (list_linked(&td->td_threadq))	/* e.g. a wait queue */

@@ -162,6 +162,13 @@ extern "C" void lwkt_switch(void)
 		/* Something better than ntd became runnable meanwhile? */
 		if (gd->gd_runqmask > (2u << td_prio(ntd)) - 1)
 			need_lwkt_resched(gd);
+	} else if (__builtin_expect(__atomic_load_n(&gd->gd_stopreq,
+						    __ATOMIC_RELAXED), 0)) {
+		/*
+		 * The host is stopping: every thread stays where it is
+		 * (runnable or blocked) and the idle loop tears the CPU down.
+		 */
+		ntd = &gd->gd_idlethread;
 	} else {
 		/* A reschedule is what we are doing now. */
 		clear_lwkt_resched(gd);

@@ -22,7 +22,7 @@ int lwkt_user_start(int ncpus);
 /**
  * lwkt_user_stop - stop every CPU and wait for their hosts to return
  *
- * Each CPU drains its runnable threads, then tears down (blocked threads
+ * Each CPU stops at its next switch and tears down (runnable and blocked threads
  * are killed, see lwkt_host_teardown()).
  */
 void lwkt_user_stop(void);
