@@ -49,6 +49,20 @@ void lwkt_host_idle(struct lwkt_host *h);
 void lwkt_host_wake(struct lwkt_host *h);
 void lwkt_host_run_calls(struct lwkt_host *h);
 
+/* job.c: run a function in a new LWKT thread and wait for it. */
+struct lwkt_job {
+	void (*fn)(void *arg);
+	void *arg;
+	bool stop;		/* set on a signal: @fn should return soon */
+	struct completion done;
+};
+
+int lwkt_job_start(struct lwkt_job *job, int cpu, int pri,
+		   void (*fn)(void *), void *arg, const char *name);
+int lwkt_job_wait(struct lwkt_job *job);
+int lwkt_job_run(int cpu, int pri, void (*fn)(void *), void *arg,
+		 const char *name);
+
 /* stats.c: the per-CPU counters behind debugfs "stats". */
 struct lwkt_counters *lwkt_cpu_counters(unsigned int cpu);
 void lwkt_counters_sum(struct lwkt_counters *sum);
@@ -66,6 +80,14 @@ extern const unsigned int lwkt_nr_workloads;
 /* One entry per workload, each defined in its own wl_*.c file. */
 extern const struct lwkt_ctl_workload lwkt_wl_help;
 extern const struct lwkt_ctl_workload lwkt_wl_ping;
+extern const struct lwkt_ctl_workload lwkt_wl_pingpong;
+extern const struct lwkt_ctl_workload lwkt_wl_spawn;
+extern const struct lwkt_ctl_workload lwkt_wl_prio;
+extern const struct lwkt_ctl_workload lwkt_wl_preempt;
+extern const struct lwkt_ctl_workload lwkt_wl_park;
+extern const struct lwkt_ctl_workload lwkt_wl_warn;
+extern const struct lwkt_ctl_workload lwkt_wl_sleep;
+extern const struct lwkt_ctl_workload lwkt_wl_overflow;
 
 /* debugfs.c */
 int lwkt_debugfs_init(void);

@@ -142,6 +142,14 @@ bool lwkt_plat_switch_allowed(struct lwkt_globaldata *gd,
 void lwkt_plat_switch(struct lwkt_thread *from, struct lwkt_thread *to)
 {
 	/*
+	 * A CPU busy with LWKT threads never returns to its idle loop, so
+	 * this is where the host lets Linux run something else when it
+	 * asks (a voluntary-preemption kernel would otherwise report a soft
+	 * lockup). One flag test when nothing is pending.
+	 */
+	if (unlikely(need_resched()))
+		cond_resched();
+	/*
 	 * The host task's stack is now @to's: the unwinder then walks an
 	 * LWKT thread's frames (a WARN in it shows them), and schedule()'s
 	 * stack-end check finds STACK_END_MAGIC if the thread sleeps.
@@ -168,6 +176,7 @@ void lwkt_plat_host_work(struct lwkt_globaldata *gd)
 void lwkt_plat_cpu_relax(void)
 {
 	cpu_relax();
+	cond_resched();
 }
 
 u64 lwkt_plat_now_ns(void)

@@ -8,6 +8,14 @@
 const struct lwkt_ctl_workload *const lwkt_workloads[] = {
 	&lwkt_wl_help,
 	&lwkt_wl_ping,
+	&lwkt_wl_pingpong,
+	&lwkt_wl_spawn,
+	&lwkt_wl_prio,
+	&lwkt_wl_preempt,
+	&lwkt_wl_park,
+	&lwkt_wl_warn,
+	&lwkt_wl_sleep,
+	&lwkt_wl_overflow,
 };
 
 const unsigned int lwkt_nr_workloads = ARRAY_SIZE(lwkt_workloads);
