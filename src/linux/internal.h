@@ -16,6 +16,7 @@
 #include <lwkt/thread.h>
 #include "core/counters.h"
 #include "core/ctl.h"
+#include "platform.h"
 
 /* td_host[] slot holding the module a thread pins (lwkt_create_owned()). */
 #define LWKT_TD_HOST_MODULE	0
@@ -88,6 +89,10 @@ extern const struct lwkt_ctl_workload lwkt_wl_park;
 extern const struct lwkt_ctl_workload lwkt_wl_warn;
 extern const struct lwkt_ctl_workload lwkt_wl_sleep;
 extern const struct lwkt_ctl_workload lwkt_wl_overflow;
+
+/* oops.c: name the LWKT thread in an oops on a host. */
+int lwkt_oops_init(void);
+void lwkt_oops_exit(void);
 
 /* debugfs.c */
 int lwkt_debugfs_init(void);

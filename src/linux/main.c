@@ -11,16 +11,23 @@ static int __init lwkt_module_init(void)
 {
 	int err;
 
-	err = lwkt_hosts_start();
+	err = lwkt_oops_init();
 	if (err)
 		return err;
+	err = lwkt_hosts_start();
+	if (err)
+		goto out_oops;
 	err = lwkt_debugfs_init();
-	if (err) {
-		lwkt_hosts_stop();
-		return err;
-	}
+	if (err)
+		goto out_hosts;
 	pr_info("lwkt: hosting %u cpus\n", lwkt_nr_hosted());
 	return 0;
+
+out_hosts:
+	lwkt_hosts_stop();
+out_oops:
+	lwkt_oops_exit();
+	return err;
 }
 
 static void __exit lwkt_module_exit(void)
@@ -28,6 +35,7 @@ static void __exit lwkt_module_exit(void)
 	/* debugfs first: no workload can start or still run after this. */
 	lwkt_debugfs_exit();
 	lwkt_hosts_stop();
+	lwkt_oops_exit();
 	lwkt_ctl_release();
 	pr_info("lwkt: unloaded\n");
 }
