@@ -7,6 +7,7 @@
 #   make host-tests build and run the userland tests (plain, ASan+UBSan, TSan)
 #   make check      every test tier, one verdict
 #   make demo       boot the test VM and show LWKT at work
+#   make bench      benchmarks, as ratios against Linux baselines of the same run
 #
 # KDIR selects the kernel tree for the stock build. Default: the running
 # kernel's build tree when it has one, else the newest installed Debian
@@ -18,7 +19,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 BUILD := $(CURDIR)/build
 MIRROR := Kbuild include src kunit scripts
 
-.PHONY: all module test-module host-tests check demo clean deps
+.PHONY: all module test-module host-tests check demo bench clean deps
 
 all: module
 
@@ -49,6 +50,9 @@ check:
 
 demo:
 	scripts/demo
+
+bench:
+	scripts/bench
 
 deps:
 	scripts/deps

@@ -145,8 +145,12 @@ static inline void need_lwkt_resched(struct lwkt_globaldata *gd)
  */
 static inline void clear_lwkt_resched(struct lwkt_globaldata *gd)
 {
-	__atomic_fetch_and(&gd->gd_reqflags, ~(u32)RQF_AST_LWKT_RESCHED,
-			   __ATOMIC_RELAXED);
+	/* Test first: the locked RMW costs more than the rest of a switch. */
+	if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) &
+	    RQF_AST_LWKT_RESCHED)
+		__atomic_fetch_and(&gd->gd_reqflags,
+				   ~(u32)RQF_AST_LWKT_RESCHED,
+				   __ATOMIC_RELAXED);
 }
 
 LWKT_EXTERN_C_END
