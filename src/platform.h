@@ -109,11 +109,9 @@ void lwkt_plat_cpu_relax(void);
 /* --- callers that are not LWKT threads --- */
 
 /*
- * Is the caller in LWKT context: an LWKT thread or the idle loop of the
- * current CPU's host? Cheap: lwkt_schedule() asks it every time.
- */
-bool lwkt_plat_in_lwkt(void);
-/*
+ * (Whether the caller is in LWKT context at all is lwkt_in_lwkt_context(),
+ * include/lwkt/crit.h: inline, host independent.)
+ *
  * From any other (sleepable) context: run @fn(@arg) in LWKT context on CPU
  * @cpu (-1: the caller's CPU, or any if it is not hosted) and wait for it.
  * Return: 0, or -LWKT_EINVAL when @cpu is not a running CPU.

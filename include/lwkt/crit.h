@@ -19,6 +19,27 @@ LWKT_EXTERN_C_BEGIN
 #define mycpu		(lwkt_mycpu())
 #define curthread	(lwkt_mycpu()->gd_curthread)
 
+/**
+ * lwkt_in_lwkt_context - is the caller an LWKT thread (or a host's idle loop)?
+ *
+ * True when this CPU is hosted and the stack pointer lies on the stack of
+ * the thread its host runs. A Linux task that is not a host, or a host in
+ * hardirq context (another stack), gets false. A few instructions, no call:
+ * the thread API asks it on every lwkt_schedule().
+ */
+static inline bool lwkt_in_lwkt_context(void)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+	struct lwkt_thread *td;
+	unsigned long sp;
+
+	if (!gd || !(td = gd->gd_curthread))
+		return false;
+	__asm__("movq %%rsp, %0" : "=r"(sp));
+	return sp - (unsigned long)td->td_kstack <
+	       (unsigned long)td->td_kstack_size;
+}
+
 /* Keep the compiler from moving memory accesses across a level change. */
 #define lwkt_cpu_ccfence()	__asm__ __volatile__("" ::: "memory")
 

@@ -66,7 +66,7 @@ extern "C" void lwkt_deschedule_self(struct lwkt_thread *td)
 
 extern "C" void lwkt_schedule(struct lwkt_thread *td)
 {
-	if (__builtin_expect(!lwkt_plat_in_lwkt(), 0))
+	if (__builtin_expect(!lwkt_in_lwkt_context(), 0))
 		return foreign_schedule(td);
 
 	struct lwkt_globaldata *gd = lwkt_mycpu();
@@ -91,7 +91,7 @@ extern "C" void lwkt_schedule(struct lwkt_thread *td)
 
 extern "C" void lwkt_deschedule(struct lwkt_thread *td)
 {
-	if (__builtin_expect(!lwkt_plat_in_lwkt(), 0))
+	if (__builtin_expect(!lwkt_in_lwkt_context(), 0))
 		return foreign_deschedule(td);
 
 	struct lwkt_globaldata *gd = lwkt_mycpu();
@@ -107,7 +107,7 @@ extern "C" void lwkt_deschedule(struct lwkt_thread *td)
 
 extern "C" void lwkt_setpri(struct lwkt_thread *td, int pri)
 {
-	if (__builtin_expect(!lwkt_plat_in_lwkt(), 0))
+	if (__builtin_expect(!lwkt_in_lwkt_context(), 0))
 		return foreign_setpri(td, pri);
 
 	struct lwkt_thread *cur = curthread;

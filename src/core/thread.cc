@@ -165,7 +165,7 @@ int lwkt::create_thread(void (*func)(void *), void *arg,
 {
 	struct lwkt_thread *td;
 
-	if (__builtin_expect(!lwkt_plat_in_lwkt(), 0))
+	if (__builtin_expect(!lwkt_in_lwkt_context(), 0))
 		return foreign_create(func, arg, tdp, template_td, tdflags, cpu,
 				      comm, owner);
 	if (cpu >= 0 && cpu != lwkt_mycpu()->gd_cpuid)

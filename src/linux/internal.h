@@ -90,6 +90,9 @@ extern const struct lwkt_ctl_workload lwkt_wl_warn;
 extern const struct lwkt_ctl_workload lwkt_wl_sleep;
 extern const struct lwkt_ctl_workload lwkt_wl_overflow;
 
+/* platform.c: is current one of the hosts? */
+bool lwkt_on_host(void);
+
 /* oops.c: name the LWKT thread in an oops on a host. */
 int lwkt_oops_init(void);
 void lwkt_oops_exit(void);

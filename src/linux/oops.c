@@ -14,7 +14,7 @@ static int lwkt_oops_notify(struct notifier_block *nb, unsigned long val,
 {
 	struct lwkt_globaldata *gd;
 
-	if (val != DIE_OOPS || !lwkt_plat_in_lwkt())
+	if (val != DIE_OOPS || !lwkt_on_host())
 		return NOTIFY_DONE;
 	gd = lwkt_mycpu();
 	pr_emerg("lwkt: oops in LWKT thread %s on cpu %d (stack %px..%px)\n",

@@ -125,7 +125,7 @@ bool lwkt_plat_switch_allowed(struct lwkt_globaldata *gd,
 {
 	const char *why;
 
-	if (unlikely(!lwkt_plat_in_lwkt()))
+	if (unlikely(!lwkt_in_lwkt_context()))
 		why = "not an LWKT thread";
 	else if (likely(!(preempt_count() | rcu_preempt_depth()) &&
 			!irqs_disabled()))
@@ -208,7 +208,8 @@ void lwkt_plat_panic(const char *fmt, ...)
 	va_end(ap);
 }
 
-bool lwkt_plat_in_lwkt(void)
+/* Is current a host (whatever stack it is on: also true in an oops)? */
+bool lwkt_on_host(void)
 {
 	return this_cpu_read(lwkt_host_pcpu) == current;
 }

@@ -169,11 +169,6 @@ extern "C" void lwkt_user_run(int cpu, int pri, void (*fn)(void *), void *arg)
 	pthread_mutex_unlock(&g_done_mu);
 }
 
-extern "C" bool lwkt_plat_in_lwkt(void)
-{
-	return lwkt_user_curgd != nullptr;
-}
-
 extern "C" int lwkt_plat_run_on(int cpu, void (*fn)(void *), void *arg)
 {
 	if (cpu < 0)

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <vector>
 
 #include <lwkt/thread.h>
@@ -26,7 +27,7 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr long kIters = 1000000;
+const long kIters = getenv("LWKT_BENCH_ITERS") ? atol(getenv("LWKT_BENCH_ITERS")) : 1000000;
 constexpr int kRounds = 5;
 
 double ns_since(Clock::time_point t0, long ops)
