@@ -80,34 +80,3 @@ int lwkt_job_run(int cpu, int pri, void (*fn)(void *), void *arg,
 	return err ? err : lwkt_job_wait(&job);
 }
 EXPORT_SYMBOL_NS_GPL(lwkt_job_run, LWKT_INTERNAL);
-
-/*
- * The public API (include/lwkt/), implemented by the core (src/core/), for
- * kernel clients in other modules: the KUnit suites, and any module that
- * creates LWKT threads (lwkt_create() pins its caller's module).
- */
-EXPORT_SYMBOL_GPL(lwkt_alloc_thread);
-EXPORT_SYMBOL_GPL(lwkt_init_thread);
-EXPORT_SYMBOL_GPL(lwkt_set_entry);
-EXPORT_SYMBOL_GPL(lwkt_create_owned);
-EXPORT_SYMBOL_GPL(lwkt_exit);
-EXPORT_SYMBOL_GPL(lwkt_free_thread);
-EXPORT_SYMBOL_GPL(lwkt_set_comm);
-EXPORT_SYMBOL_GPL(lwkt_hold);
-EXPORT_SYMBOL_GPL(lwkt_rele);
-EXPORT_SYMBOL_GPL(lwkt_wait_free);
-EXPORT_SYMBOL_GPL(lwkt_schedule);
-EXPORT_SYMBOL_GPL(lwkt_schedule_self);
-EXPORT_SYMBOL_GPL(lwkt_deschedule);
-EXPORT_SYMBOL_GPL(lwkt_deschedule_self);
-EXPORT_SYMBOL_GPL(lwkt_switch);
-EXPORT_SYMBOL_GPL(lwkt_yield);
-EXPORT_SYMBOL_GPL(lwkt_yield_quick);
-EXPORT_SYMBOL_GPL(lwkt_setpri);
-EXPORT_SYMBOL_GPL(lwkt_setpri_self);
-EXPORT_SYMBOL_GPL(lwkt_checkpri_self);
-EXPORT_SYMBOL_GPL(lwkt_preempt);
-EXPORT_SYMBOL_GPL(crit_panic);
-EXPORT_SYMBOL_GPL(lwkt_crit_exit_slow);
-EXPORT_SYMBOL_GPL(lwkt_untimely_switch);
-EXPORT_SYMBOL_GPL(lwkt_panic_on_cscount);

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The public API (include/lwkt/), exported for other modules. The functions
+ * are defined in the C++ core, which cannot include <linux/export.h>; their
+ * kerneldoc is on the prototypes in include/lwkt/.
+ */
+#include <linux/export.h>
+
+#include <lwkt/thread.h>
+
+/* Threads */
+EXPORT_SYMBOL_GPL(lwkt_alloc_thread);
+EXPORT_SYMBOL_GPL(lwkt_init_thread);
+EXPORT_SYMBOL_GPL(lwkt_set_entry);
+#undef lwkt_create
+EXPORT_SYMBOL_GPL(lwkt_create);
+EXPORT_SYMBOL_GPL(lwkt_create_owned);
+EXPORT_SYMBOL_GPL(lwkt_exit);
+EXPORT_SYMBOL_GPL(lwkt_free_thread);
+EXPORT_SYMBOL_GPL(lwkt_set_comm);
+EXPORT_SYMBOL_GPL(lwkt_hold);
+EXPORT_SYMBOL_GPL(lwkt_rele);
+EXPORT_SYMBOL_GPL(lwkt_wait_free);
+
+/* Scheduling */
+EXPORT_SYMBOL_GPL(lwkt_schedule);
+EXPORT_SYMBOL_GPL(lwkt_schedule_self);
+EXPORT_SYMBOL_GPL(lwkt_deschedule);
+EXPORT_SYMBOL_GPL(lwkt_deschedule_self);
+EXPORT_SYMBOL_GPL(lwkt_switch);
+EXPORT_SYMBOL_GPL(lwkt_yield);
+EXPORT_SYMBOL_GPL(lwkt_yield_quick);
+EXPORT_SYMBOL_GPL(lwkt_setpri);
+EXPORT_SYMBOL_GPL(lwkt_setpri_self);
+EXPORT_SYMBOL_GPL(lwkt_checkpri_self);
+EXPORT_SYMBOL_GPL(lwkt_preempt);
+
+/* Critical sections: the inline crit_exit() calls these */
+EXPORT_SYMBOL_GPL(lwkt_crit_exit_slow);
+EXPORT_SYMBOL_GPL(crit_panic);
+
+/* Knobs */
+EXPORT_SYMBOL_GPL(lwkt_untimely_switch);
+EXPORT_SYMBOL_GPL(lwkt_panic_on_cscount);
