@@ -71,7 +71,7 @@ void lwkt_plat_idle_setup(struct lwkt_globaldata *gd);
  * the host task holds a spinlock, is in an RCU read-side section, has
  * preemption or interrupts disabled, or runs in hardirq: that state belongs
  * to the host task and would leak to the next LWKT thread. The core then
- * counts switch_refused, logs once per CPU and returns without switching.
+ * counts switch_refused and returns without switching; the host logs why.
  */
 bool lwkt_plat_switch_allowed(struct lwkt_globaldata *gd,
 			      struct lwkt_thread *td);

@@ -282,9 +282,9 @@ void lwkt_deschedule_self(thread_t td);
  * Resumes the thread the current one preempted if there is one, else runs
  * the first thread of the highest non-empty run queue (which moves to the
  * tail of its queue), else the idle thread. Returns when the current thread
- * is switched back to. Refused (no switch; counted in switch_refused, logged
- * once per CPU) when the host says switching is not allowed now, e.g. a
- * Linux spinlock is held.
+ * is switched back to. Refused (no switch; counted in switch_refused, one
+ * rate-limited log line naming the thread and the state) when the host says
+ * switching is not allowed now, e.g. a Linux spinlock is held.
  */
 void lwkt_switch(void);
 
