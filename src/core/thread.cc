@@ -193,19 +193,34 @@ int lwkt::create_thread(void (*func)(void *), void *arg,
 	return 0;
 }
 
+namespace {
+
+int create_v(void *owner, void (*func)(void *), void *arg,
+	     struct lwkt_thread **tdp, struct lwkt_thread *template_td,
+	     int tdflags, int cpu, const char *fmt, __builtin_va_list ap)
+{
+	char comm[LWKT_MAXCOMLEN + 1];
+
+	vformat(comm, sizeof(comm), fmt, ap);
+	return create_thread(func, arg, tdp, template_td, tdflags, cpu, comm,
+			     owner);
+}
+
+} // namespace
+
 extern "C" int lwkt_create(void (*func)(void *), void *arg,
 			   struct lwkt_thread **tdp,
 			   struct lwkt_thread *template_td, int tdflags, int cpu,
 			   const char *fmt, ...)
 {
-	char comm[LWKT_MAXCOMLEN + 1];
 	__builtin_va_list ap;
+	int err;
 
 	__builtin_va_start(ap, fmt);
-	vformat(comm, sizeof(comm), fmt, ap);
+	err = create_v(nullptr, func, arg, tdp, template_td, tdflags, cpu, fmt,
+		       ap);
 	__builtin_va_end(ap);
-	return create_thread(func, arg, tdp, template_td, tdflags, cpu, comm,
-			     nullptr);
+	return err;
 }
 
 extern "C" int lwkt_create_owned(void *owner, void (*func)(void *), void *arg,
@@ -213,14 +228,14 @@ extern "C" int lwkt_create_owned(void *owner, void (*func)(void *), void *arg,
 				 struct lwkt_thread *template_td, int tdflags,
 				 int cpu, const char *fmt, ...)
 {
-	char comm[LWKT_MAXCOMLEN + 1];
 	__builtin_va_list ap;
+	int err;
 
 	__builtin_va_start(ap, fmt);
-	vformat(comm, sizeof(comm), fmt, ap);
+	err = create_v(owner, func, arg, tdp, template_td, tdflags, cpu, fmt,
+		       ap);
 	__builtin_va_end(ap);
-	return create_thread(func, arg, tdp, template_td, tdflags, cpu, comm,
-			     owner);
+	return err;
 }
 
 /* Where a new thread's first switch lands (via lwkt_thread_trampoline). */
