@@ -23,6 +23,7 @@
 
 DECLARE_PER_CPU(struct task_struct *, lwkt_host_pcpu);
 struct lwkt_host;
+struct dentry;
 
 /* host.c: one kthread per hosted CPU, "lwkt/N", bound to N. */
 
@@ -96,6 +97,9 @@ bool lwkt_on_host(void);
 /* oops.c: name the LWKT thread in an oops on a host. */
 int lwkt_oops_init(void);
 void lwkt_oops_exit(void);
+
+/* knobs.c: debugfs knobs/ (untimely_switch, panic_on_cscount) */
+void lwkt_knobs_init(struct dentry *parent);
 
 /* debugfs.c */
 int lwkt_debugfs_init(void);

@@ -101,6 +101,22 @@ busy() {
 check ctl-ebusy busy
 
 python3 "$here/ctl_interrupt.py" || nfail=$((nfail + 1))
+
+# knobs/: read 0/1, accept exactly 0 or 1, reject anything else.
+knob_ok() {
+	local k=$LWKT_DEBUGFS/knobs/$1 v
+	[ "$(cat $k)" = 0 ] || { echo "$1 starts at $(cat $k)"; return 1; }
+	for v in '1\n' '0\n' '1' '0'; do
+		[ "$(python3 "$here/write_errno.py" $k "$v")" = OK ] || { echo "$1 refused $v"; return 1; }
+		[ "$(cat $k)" = "${v%\\n}" ] || { echo "$1 reads $(cat $k) after $v"; return 1; }
+	done
+	for v in 2 x 10 ' 1' '1\n\n' '-1' '01'; do
+		[ "$(python3 "$here/write_errno.py" $k "$v")" = EINVAL ] || { echo "$1 took '$v'"; return 1; }
+	done
+	[ "$(cat $k)" = 0 ]
+}
+check knob-untimely_switch knob_ok untimely_switch
+check knob-panic_on_cscount knob_ok panic_on_cscount
 check ctl-free-after-interrupt ctl_run "ping cpu=0"
 
 check unload lwkt_unload
