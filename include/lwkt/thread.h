@@ -58,7 +58,19 @@ struct lwkt_tokref;	/* tokens: not implemented yet */
 #define TDF_EXITING		0x1000	/* called lwkt_exit(), not reaped yet */
 #define TDF_DEADTHREAD		0x2000	/* reaped: never runs again */
 
-#define LWKT_THREAD_STACK	16384	/* default stack size, bytes */
+/*
+ * Default and smallest stack size, bytes. The kernel build sets both to
+ * Linux's own THREAD_SIZE (16 KiB; 32 KiB under KASAN, whose instrumented
+ * frames are bigger): an LWKT stack is what the unwinder and schedule()'s
+ * stack-end check take for the host task's stack, so it must be at least
+ * that big (src/linux/platform.c checks they agree).
+ */
+#ifndef LWKT_THREAD_STACK
+#define LWKT_THREAD_STACK	16384
+#endif
+#ifndef LWKT_STACK_MIN
+#define LWKT_STACK_MIN		8192
+#endif
 #define LWKT_MAXCOMLEN		31	/* td_comm length, without the NUL */
 
 /**

@@ -23,11 +23,11 @@ namespace {
 
 constexpr int kPageSize = 4096;
 
-/* Round a requested stack size to pages; tiny stacks are raised to 2 pages. */
+/* Round a requested stack size to pages, at least LWKT_STACK_MIN. */
 inline int stack_round(int stksize)
 {
-	if (stksize < 2 * kPageSize)
-		stksize = 2 * kPageSize;
+	if (stksize < LWKT_STACK_MIN)
+		stksize = LWKT_STACK_MIN;
 	return (stksize + kPageSize - 1) & ~(kPageSize - 1);
 }
 

@@ -18,6 +18,9 @@
 #include "linux/internal.h"
 #include "platform.h"
 
+/* The unwinder scans THREAD_SIZE bytes up from task->stack: all ours. */
+static_assert(LWKT_STACK_MIN >= THREAD_SIZE && LWKT_THREAD_STACK >= THREAD_SIZE);
+
 /* The switcher, src/arch/x86_64/switch.S. */
 void lwkt_kswitch(void **save_sp, void **load_sp);
 
