@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // Stopping a CPU with live threads (the kernel's module unload): runnable,
 // blocked and forever-yielding threads are all freed, none leaks.
+#include <atomic>
+
 #include "lwkt_fixture.h"
 
 namespace {
@@ -15,7 +17,7 @@ struct Killed {
 TEST(Teardown, StopKillsRunnableBlockedAndYieldingThreads)
 {
 	ASSERT_EQ(0, lwkt_user_start(1));
-	static int yields;
+	static std::atomic<int> yields;
 
 	Killed::logs.clear();
 	lwkt_user_set_log_hook(Killed::hook);
@@ -31,7 +33,8 @@ TEST(Teardown, StopKillsRunnableBlockedAndYieldingThreads)
 	};
 	lwkt_user_run(0, TDPRI_KERN_DAEMON, lt::call_body, &setup);
 	/* The yielder keeps the CPU busy; the stop must still get through. */
-	while (__atomic_load_n(&yields, __ATOMIC_RELAXED) < 100)
+	yields = 0;
+	while (yields.load() < 100)
 		;
 	lwkt_user_stop();
 	lwkt_user_set_log_hook(nullptr);
