@@ -106,6 +106,22 @@ void lwkt_plat_host_work(struct lwkt_globaldata *gd);
 /* One iteration of a busy-wait (pause). */
 void lwkt_plat_cpu_relax(void);
 
+/* --- other CPUs (src/core/ipiq.cc) --- */
+
+/*
+ * CPU @cpu's globaldata while it is hosted (from before its host runs until
+ * after it stopped), else NULL. Any context; one load.
+ */
+struct lwkt_globaldata *lwkt_plat_cpu_gd(int cpu);
+/*
+ * Interrupt CPU @gd: soon, on that CPU, call lwkt_ipiq_intr(@gd)
+ * (kernel: smp_call_function_single_async(), hardirq). The userland host has
+ * no interrupts: it only wakes @gd, which finds RQF_IPIQ at its next
+ * preemption point. Called by senders inside a critical section, at most
+ * once per gd_npoll 0 -> 1 transition.
+ */
+void lwkt_plat_ipi_kick(struct lwkt_globaldata *gd);
+
 /* --- callers that are not LWKT threads --- */
 
 /*

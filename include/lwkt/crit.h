@@ -23,8 +23,9 @@ LWKT_EXTERN_C_BEGIN
  * lwkt_in_lwkt_context - is the caller an LWKT thread (or a host's idle loop)?
  *
  * True when this CPU is hosted and the stack pointer lies on the stack of
- * the thread its host runs. A Linux task that is not a host, or a host in
- * hardirq context (another stack), gets false. A few instructions, no call:
+ * the thread its host runs, or inside the IPI functions the kick's hardirq
+ * callback runs (lwkt_ipiq_intr()). A Linux task that is not a host, or
+ * any other interrupt, gets false. A few instructions, no call:
  * the thread API asks it on every lwkt_schedule().
  */
 static inline bool lwkt_in_lwkt_context(void)
@@ -36,8 +37,11 @@ static inline bool lwkt_in_lwkt_context(void)
 	if (!gd || !(td = gd->gd_curthread))
 		return false;
 	__asm__("movq %%rsp, %0" : "=r"(sp));
-	return sp - (unsigned long)td->td_kstack <
-	       (unsigned long)td->td_kstack_size;
+	if (sp - (unsigned long)td->td_kstack <
+	    (unsigned long)td->td_kstack_size)
+		return true;
+	/* The kick's hardirq callback, running this CPU's IPI functions. */
+	return gd->gd_ipi_hardirq != 0;
 }
 
 /* Keep the compiler from moving memory accesses across a level change. */

@@ -26,7 +26,7 @@ LWKT_EXTERN_C_BEGIN
 #define RQF_AST_LWKT_RESCHED	0x0004	/* a higher-priority thread waits */
 #define RQF_IDLECHECK_MASK	(RQF_IPIQ)	/* idle must not sleep */
 
-struct lwkt_ipiq;	/* IPI layer (later): one SPSC FIFO per source CPU */
+struct lwkt_ipiq;	/* include/lwkt/ipiq.h */
 
 /**
  * struct lwkt_globaldata - one CPU's scheduler
@@ -47,15 +47,18 @@ struct lwkt_globaldata {
 	u32 gd_refused_logged;		/* switch refusal was logged */
 
 	/*
-	 * Cross-CPU hooks, for the IPI layer (not implemented yet):
-	 * gd_ipiq points at ncpus incoming FIFOs indexed by the sending CPU
-	 * (one producer each, this CPU the only consumer); a sender writes a
-	 * slot, publishes its write index (release), sets RQF_IPIQ here and
-	 * kicks us unless gd_ipiq_draining says we are already draining.
+	 * Cross-CPU state (src/core/ipiq.cc). gd_ipiq: gd_ncpus incoming FIFOs
+	 * indexed by the sending CPU, allocated by the host before it runs.
+	 * gd_npoll (atomic): set by the first sender that kicks us, or by our
+	 * idle loop while it polls; while set, senders skip the kick. Cleared
+	 * by us before draining, so a message published after that gets a kick.
 	 */
 	struct lwkt_ipiq *gd_ipiq;
-	u32 gd_ipiq_draining;		/* atomic */
+	u32 gd_npoll;
 	u32 gd_ncpus;			/* size of gd_ipiq[] */
+	u32 gd_ipi_hardirq;		/* processing from the kick's hardirq */
+	u32 gd_quiesced;		/* stop phase 1 reached: runs no thread */
+	u64 gd_idle_poll_ns;		/* idle loop polls this long, then sleeps */
 
 	void *gd_host;			/* host-private (userland or Linux) */
 	struct lwkt_counters gd_cnt;
@@ -83,6 +86,31 @@ void lwkt_gdinit(struct lwkt_globaldata *gd, int cpuid);
  * lwkt_host_teardown()) and returns.
  */
 void lwkt_host_run(struct lwkt_globaldata *gd);
+
+/* gd_stopreq values */
+#define LWKT_STOP_QUIESCE	1	/* run no thread, keep serving IPIs */
+#define LWKT_STOP_TEARDOWN	2	/* leave lwkt_host_run() */
+
+/**
+ * lwkt_host_quiesce - stop phase 1: CPU @gd runs no more threads
+ * @gd:	the CPU; any context that may call lwkt_plat_wake()
+ *
+ * Each thread runs to its next switch, which goes to the idle loop; the
+ * idle loop then only serves IPIs (messages between CPUs still in flight,
+ * e.g. a migrating thread's adoption, must land before any CPU frees its
+ * threads). Stopping several CPUs: quiesce all, wait until
+ * lwkt_host_quiesced() holds for all of them, then lwkt_host_stop() each.
+ */
+void lwkt_host_quiesce(struct lwkt_globaldata *gd);
+
+/**
+ * lwkt_host_quiesced - has @gd reached phase 1 with no message pending?
+ * @gd:	the CPU
+ *
+ * True once @gd's idle loop saw the quiesce request and every message
+ * sent to @gd so far has run. Poll it for every CPU, twice in a row.
+ */
+bool lwkt_host_quiesced(struct lwkt_globaldata *gd);
 
 /**
  * lwkt_host_stop - ask CPU @gd's host to leave lwkt_host_run()

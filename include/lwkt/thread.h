@@ -16,7 +16,7 @@
 LWKT_EXTERN_C_BEGIN
 
 struct lwkt_globaldata;
-struct lwkt_wait;	/* wait queues: not implemented yet */
+struct lwkt_wait;	/* wait queues: include/lwkt/wait.h */
 struct lwkt_tokref;	/* tokens: not implemented yet */
 
 /*
@@ -82,7 +82,7 @@ struct lwkt_tokref;	/* tokens: not implemented yet */
 struct lwkt_thread {
 	struct lwkt_list td_threadq;	/* run queue / free cache / reap list */
 	struct lwkt_list td_allq;	/* owner's all-threads list */
-	struct lwkt_globaldata *td_gd;	/* owning CPU */
+	struct lwkt_globaldata *td_gd;	/* owning CPU; others read it atomically */
 	int td_pri;			/* priority + TDPRI_CRIT * nesting */
 	u32 td_flags;			/* TDF_* */
 	void *td_sp;			/* saved stack pointer (switched out) */
@@ -93,7 +93,8 @@ struct lwkt_thread {
 	void (*td_preemptable)(struct lwkt_thread *td, int critpri);
 	void (*td_func)(void *arg);	/* entry, called by the trampoline */
 	void *td_arg;
-	struct lwkt_wait *td_wait;	/* wait structure slept on (later) */
+	struct lwkt_wait *td_wait;	/* wait structure slept on (atomic) */
+	struct lwkt_thread *td_wakenext;	/* lwkt_signal()'s wake batch */
 	const char *td_wmesg;		/* why it sleeps */
 	struct lwkt_tokref *td_toks;	/* held tokens; NULL until tokens */
 	int td_mpcount;			/* MP lock count (stub, see mplock.h) */
@@ -120,8 +121,9 @@ _Static_assert(sizeof(struct lwkt_thread) <= 1024, "lwkt_thread > 1 KiB");
  *		free cache (or allocate one)
  * @stksize:	stack size in bytes; a cached stack is reused only if its
  *		size matches, otherwise it is freed and a new one allocated
- * @cpu:	owning CPU; -1 (or this CPU's id) for this CPU. Other CPUs
- *		need the IPI layer and are refused for now.
+ * @cpu:	owning CPU; -1 (or this CPU's id) for this CPU. For another
+ *		hosted CPU the memory comes from this CPU and the thread is
+ *		linked on @cpu's all-threads list by IPI.
  *
  * The thread comes back initialised (see lwkt_init_thread()): not
  * scheduled, no entry point. Must be called from an LWKT thread (or a
@@ -137,7 +139,7 @@ thread_t lwkt_alloc_thread(thread_t td, int stksize, int cpu);
  * @stack:	lowest address of its stack
  * @stksize:	stack size in bytes
  * @flags:	initial TDF_* (ownership: ALLOCATED_THREAD/ALLOCATED_STACK)
- * @gd:		owning CPU; must be the current CPU for now
+ * @gd:		owning CPU; another CPU's list is updated by IPI
  *
  * Priority TDPRI_KERN_DAEMON inside one critical section (a thread is
  * always switched to inside one: its first switch-in leaves it). Links the
@@ -255,6 +257,33 @@ void lwkt_rele(thread_t td);
  */
 void lwkt_wait_free(thread_t td);
 
+/* --- migration (src/core/migrate.cc) --- */
+
+/**
+ * lwkt_setcpu_self - move the current thread to CPU @rgd
+ * @rgd:	the target CPU (the current one: nothing happens)
+ *
+ * Marks the thread TDF_MIGRATING, takes it off this CPU's run queue and
+ * all-threads list, points td_gd at @rgd and switches away. Once it is
+ * fully switched out (TDF_RUNNING clear), this CPU sends @rgd an IPI that
+ * adopts it (all-threads list, run queue, TDF_MIGRATING cleared). Returns
+ * running on @rgd. While the thread is in flight, lwkt_schedule() of it
+ * does nothing (it is scheduled on arrival anyway). Not from inside a
+ * preemption, and not while holding tokens or the MP lock.
+ */
+void lwkt_setcpu_self(struct lwkt_globaldata *rgd);
+
+/**
+ * lwkt_acquire - make a descheduled thread of another CPU ours
+ * @td:	a thread that is neither on a run queue nor on a wait queue and
+ *	that nobody will schedule until this returns
+ *
+ * Waits until @td is switched out on its CPU (TDF_RUNNING and
+ * TDF_PREEMPT_LOCK clear), has that CPU take it off its all-threads list
+ * (an IPI, waited for), then links it here. Schedule it afterwards.
+ */
+void lwkt_acquire(thread_t td);
+
 /* --- scheduling (src/core/sched.cc, switch.cc, preempt.cc) --- */
 
 /**
@@ -264,8 +293,11 @@ void lwkt_wait_free(thread_t td);
  * Enqueued at the tail of its priority's run queue, then its preemptable
  * hook runs (usually lwkt_preempt()), or a reschedule is requested if it
  * outranks the current thread (unless TDF_NORESCHED). The reschedule
- * happens at the end of the caller's outermost critical section. Threads
- * of other CPUs and threads on wait queues need the IPI layer (later).
+ * happens at the end of the caller's outermost critical section. A thread
+ * of another CPU is scheduled there by IPI (the request chases a thread
+ * that moves meanwhile); a thread asleep on a wait structure is first
+ * taken off its wait queue; a thread that is migrating is left alone (it
+ * is enqueued where it arrives).
  */
 void lwkt_schedule(thread_t td);
 
@@ -277,7 +309,8 @@ void lwkt_schedule_self(thread_t td);
 
 /**
  * lwkt_deschedule - take a thread off its run queue
- * @td:	the thread; it keeps running until it switches if it is current
+ * @td:	the thread; it keeps running until it switches if it is current.
+ *	A thread of another CPU is descheduled there, by IPI (asynchronous)
  */
 void lwkt_deschedule(thread_t td);
 

@@ -8,7 +8,10 @@
  * threads: a gauge, not a count: threads on this CPU's all-threads list
  * (the idle thread excluded). switch_refused: lwkt_switch()/lwkt_preempt()
  * calls the host refused (see lwkt_plat_switch_allowed()). threads_killed:
- * blocked threads freed by lwkt_host_teardown().
+ * blocked threads freed by lwkt_host_teardown(). ipiq_count: messages
+ * sent to other CPUs; ipiq_received: messages run here (from others);
+ * ipiq_kicks / ipiq_kicks_avoided: sends that did / did not need a real
+ * IPI; migrations: threads adopted by this CPU.
  */
 #ifndef LWKT_CORE_COUNTERS_H
 #define LWKT_CORE_COUNTERS_H
@@ -26,7 +29,11 @@
 	X(ipiq_fifofull)		\
 	X(threads)			\
 	X(switch_refused)		\
-	X(threads_killed)
+	X(threads_killed)		\
+	X(ipiq_kicks)			\
+	X(ipiq_kicks_avoided)		\
+	X(ipiq_received)		\
+	X(migrations)
 
 struct lwkt_counters {
 #define LWKT_COUNTER_FIELD(name) u64 name;

@@ -14,25 +14,6 @@
 u32 lwkt_untimely_switch;
 u32 lwkt_panic_on_cscount;
 
-namespace lwkt {
-
-/*
- * STUB: the IPI layer (LWKT.md section 10) is not written. When it is,
- * this drains every incoming FIFO of gd (gd_ipiq), with
- * gd_intr_nesting_level raised so no callback switches.
- */
-void process_ipiq(struct lwkt_globaldata *gd)
-{
-	__atomic_fetch_and(&gd->gd_reqflags, ~(u32)RQF_IPIQ, __ATOMIC_RELAXED);
-}
-
-void remote_unsupported(const char *what, struct lwkt_thread *td)
-{
-	lwkt_plat_panic("%s: thread %s belongs to cpu %d: cross-CPU requests need the IPI layer",
-			what, td->td_comm, td->td_gd->gd_cpuid);
-}
-
-} // namespace lwkt
 
 using namespace lwkt;
 

@@ -11,5 +11,6 @@
 #define LWKT_EBUSY	16
 #define LWKT_EINVAL	22
 #define LWKT_ERANGE	34
+#define LWKT_ENOBUFS	105
 
 #endif /* LWKT_CORE_ERRORS_H */

@@ -5,10 +5,11 @@
  * forwarded into LWKT context on the thread's CPU with lwkt_plat_run_on(),
  * which waits for it, so the caller sees the same synchronous semantics.
  * Only the entry points that make sense from outside are forwarded
- * (create, schedule, deschedule, setpri); the *_self ones, switch, yield
+ * (create, schedule, deschedule, setpri, signal); the *_self ones, switch, yield
  * and critical sections need an LWKT thread.
  */
 #include <lwkt/thread.h>
+#include <lwkt/wait.h>
 
 #include "core/errors.h"
 #include "core/internal.h"
@@ -50,6 +51,18 @@ void setpri_here(void *p)
 	lwkt_setpri(c->td, c->pri);
 }
 
+struct SignalCall {
+	struct lwkt_wait *w;
+	int count;
+};
+
+void signal_here(void *p)
+{
+	auto *c = static_cast<SignalCall *>(p);
+
+	lwkt_signal(c->w, c->count);
+}
+
 } // namespace
 
 int foreign_create(void (*func)(void *), void *arg, struct lwkt_thread **tdp,
@@ -82,6 +95,14 @@ void foreign_setpri(struct lwkt_thread *td, int pri)
 	TdCall c{td, pri};
 
 	lwkt_plat_run_on(td->td_gd->gd_cpuid, setpri_here, &c);
+}
+
+void foreign_signal(struct lwkt_wait *w, int count)
+{
+	SignalCall c{w, count};
+
+	/* Any CPU will do: the wait structure is not tied to one. */
+	lwkt_plat_run_on(-1, signal_here, &c);
 }
 
 } // namespace lwkt

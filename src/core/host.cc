@@ -31,6 +31,43 @@ void free_all(struct lwkt_globaldata *gd, struct lwkt_list *head,
 	}
 }
 
+/*
+ * About to sleep in the host: senders must kick us from now on. gd_npoll
+ * may still be set by a kick whose messages we already drained; cleared
+ * here, then RQF_IPIQ is looked at once more (both seq_cst, pairing with
+ * the sender's "set RQF_IPIQ, then exchange gd_npoll"). False: work came.
+ */
+bool may_sleep(struct lwkt_globaldata *gd)
+{
+	__atomic_store_n(&gd->gd_npoll, 0, __ATOMIC_SEQ_CST);
+	return !(__atomic_load_n(&gd->gd_reqflags, __ATOMIC_SEQ_CST) &
+		 RQF_IDLECHECK_MASK);
+}
+
+/*
+ * Nothing to run: poll for IPIs for gd_idle_poll_ns before sleeping in the
+ * host. A thread that blocks for a cross-CPU reply usually gets it within
+ * microseconds; sleeping would add a Linux wakeup to every round trip.
+ * gd_npoll stays set meanwhile, so senders skip the kick. Returns true
+ * when the host may sleep now.
+ */
+bool idle_poll(struct lwkt_globaldata *gd)
+{
+	u64 budget = gd->gd_idle_poll_ns;
+	u64 deadline;
+
+	if (budget && gd->gd_ipiq) {
+		__atomic_store_n(&gd->gd_npoll, 1, __ATOMIC_SEQ_CST);
+		deadline = lwkt_plat_now_ns() + budget;
+		while (!(__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) &
+			 RQF_IDLECHECK_MASK) &&
+		       !__atomic_load_n(&gd->gd_stopreq, __ATOMIC_RELAXED) &&
+		       lwkt_plat_now_ns() < deadline)
+			lwkt_plat_cpu_relax();
+	}
+	return may_sleep(gd);
+}
+
 } // namespace
 
 extern "C" void lwkt_gdinit(struct lwkt_globaldata *gd, int cpuid)
@@ -66,21 +103,28 @@ extern "C" void lwkt_host_run(struct lwkt_globaldata *gd)
 	 * not lost.
 	 */
 	for (;;) {
+		u32 stop;
+
 		crit_enter_quick(idle);
 		if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ)
 			process_ipiq(gd);
 		lwkt_plat_host_work(gd);
 		lwkt_reap(gd);
-		if (__atomic_load_n(&gd->gd_stopreq, __ATOMIC_ACQUIRE)) {
+		stop = __atomic_load_n(&gd->gd_stopreq, __ATOMIC_ACQUIRE);
+		if (stop >= LWKT_STOP_TEARDOWN) {
 			crit_exit_noyield(idle);
 			break;
+		} else if (stop == LWKT_STOP_QUIESCE) {
+			/* Runs no thread; still serves IPIs until teardown. */
+			__atomic_store_n(&gd->gd_quiesced, 1, __ATOMIC_RELEASE);
+			if (may_sleep(gd))
+				lwkt_plat_idle(gd);
 		} else if (gd->gd_runqmask) {
 			lwkt_switch();	/* back here when nothing is runnable */
 		} else if (idle->td_flags & TDF_IDLE_NOHLT) {
 			idle->td_flags &= ~TDF_IDLE_NOHLT;
 			lwkt_plat_cpu_relax();
-		} else if (!(__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) &
-			     RQF_IDLECHECK_MASK)) {
+		} else if (idle_poll(gd)) {
 			lwkt_plat_idle(gd);
 		}
 		crit_exit_noyield(idle);
@@ -88,9 +132,24 @@ extern "C" void lwkt_host_run(struct lwkt_globaldata *gd)
 	lwkt_host_teardown(gd);
 }
 
+extern "C" void lwkt_host_quiesce(struct lwkt_globaldata *gd)
+{
+	u32 idle = 0;
+
+	__atomic_compare_exchange_n(&gd->gd_stopreq, &idle, LWKT_STOP_QUIESCE,
+				    false, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+	lwkt_plat_wake(gd);
+}
+
+extern "C" bool lwkt_host_quiesced(struct lwkt_globaldata *gd)
+{
+	return __atomic_load_n(&gd->gd_quiesced, __ATOMIC_ACQUIRE) &&
+	       ipiq_drained(gd);
+}
+
 extern "C" void lwkt_host_stop(struct lwkt_globaldata *gd)
 {
-	__atomic_store_n(&gd->gd_stopreq, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&gd->gd_stopreq, LWKT_STOP_TEARDOWN, __ATOMIC_RELEASE);
 	lwkt_plat_wake(gd);
 }
 

@@ -28,8 +28,23 @@ void switch_refused(struct lwkt_globaldata *gd, struct lwkt_thread *td);
 void thread_recycle(struct lwkt_globaldata *gd, struct lwkt_thread *td,
 		    bool may_cache);
 
-/* crit.cc: IPI queue processing (STUB until the IPI layer exists). */
+/* ipiq.cc: run every message queued for @gd (the current CPU). */
 void process_ipiq(struct lwkt_globaldata *gd);
+/* ipiq.cc: has every message sent to @gd run? (stop protocol) */
+bool ipiq_drained(struct lwkt_globaldata *gd);
+
+/*
+ * sched.cc: lwkt_schedule()/lwkt_deschedule() of @td, inside a critical
+ * section of the current CPU @gd, from a thread or an IPI function.
+ */
+void schedule_in_crit(struct lwkt_globaldata *gd, struct lwkt_thread *td);
+void deschedule_in_crit(struct lwkt_globaldata *gd, struct lwkt_thread *td);
+
+/* wait.cc: take @td off the wait queue it sleeps on, if it still does. */
+void wait_unlink(struct lwkt_thread *td);
+
+/* migrate.cc: @td left this CPU and is switched out: send it to td_gd. */
+void migrate_send(struct lwkt_thread *td);
 
 /* frame_x86_64.cc: build @td's first switch frame (enters lwkt_thread_entry). */
 void arch_init_frame(struct lwkt_thread *td);
@@ -53,9 +68,7 @@ int foreign_create(void (*func)(void *), void *arg, struct lwkt_thread **tdp,
 void foreign_schedule(struct lwkt_thread *td);
 void foreign_deschedule(struct lwkt_thread *td);
 void foreign_setpri(struct lwkt_thread *td, int pri);
-
-/* A request that needs the IPI layer, which does not exist yet. */
-void remote_unsupported(const char *what, struct lwkt_thread *td);
+void foreign_signal(struct lwkt_wait *w, int count);
 
 } // namespace lwkt
 

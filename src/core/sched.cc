@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Scheduling on this CPU: schedule/deschedule, priorities, yields
- * (LWKT.md sections 5 and 6). Cross-CPU and wait-queue requests need the
- * IPI layer and wait queues, which come later: they are refused loudly.
+ * Scheduling: schedule/deschedule (local, or by IPI on the thread's own
+ * CPU), priorities, yields (LWKT.md sections 5 and 6). No run-queue lock:
+ * a CPU's queues change only on that CPU, inside a critical section.
  */
 #include <lwkt/thread.h>
 
@@ -10,6 +10,7 @@
 #include "core/debug.h"
 #include "core/internal.h"
 #include "core/runq.h"
+#include <lwkt/ipiq.h>
 
 namespace lwkt {
 namespace {
@@ -42,7 +43,64 @@ inline void setpri_locked(struct lwkt_thread *td, int pri)
 	}
 }
 
+void schedule_remote(void *arg)
+{
+	schedule_in_crit(lwkt_mycpu(), static_cast<struct lwkt_thread *>(arg));
+}
+
+void deschedule_remote(void *arg)
+{
+	deschedule_in_crit(lwkt_mycpu(), static_cast<struct lwkt_thread *>(arg));
+}
+
+/* Only the thread's own CPU looks at its flags; others read td_gd. */
+inline bool migrating(struct lwkt_thread *td)
+{
+	return __atomic_load_n(&td->td_flags, __ATOMIC_ACQUIRE) & TDF_MIGRATING;
+}
+
 } // namespace
+
+void schedule_in_crit(struct lwkt_globaldata *gd, struct lwkt_thread *td)
+{
+	struct lwkt_globaldata *tgd;
+
+	if (td == gd->gd_curthread) {
+		runq_enqueue(td);
+		return;
+	}
+	/* Asleep on a wait structure: off its queue first (wait.cc). */
+	if (__atomic_load_n(&td->td_wait, __ATOMIC_ACQUIRE))
+		wait_unlink(td);
+	tgd = __atomic_load_n(&td->td_gd, __ATOMIC_ACQUIRE);
+	if (tgd != gd) {
+		/* Its CPU does it; if it moved meanwhile, that CPU forwards. */
+		lwkt_send_ipiq(tgd, schedule_remote, td);
+	} else if (!migrating(td)) {
+		/* Only here are td's flags ours to read. */
+		LWKT_ASSERT(td != &gd->gd_idlethread);
+		LWKT_ASSERT(!(td->td_flags & (TDF_EXITING | TDF_DEADTHREAD)));
+		runq_enqueue(td);
+		schedule_post(gd, td, TDPRI_CRIT);
+	}
+	/* else: arriving here; the adopting IPI enqueues it anyway. */
+}
+
+void deschedule_in_crit(struct lwkt_globaldata *gd, struct lwkt_thread *td)
+{
+	struct lwkt_globaldata *tgd;
+
+	if (td == gd->gd_curthread) {
+		runq_dequeue(td);
+		return;
+	}
+	tgd = __atomic_load_n(&td->td_gd, __ATOMIC_ACQUIRE);
+	if (tgd != gd)
+		lwkt_send_ipiq(tgd, deschedule_remote, td);
+	else if (!migrating(td))
+		runq_dequeue(td);
+}
+
 } // namespace lwkt
 
 using namespace lwkt;
@@ -70,23 +128,9 @@ extern "C" void lwkt_schedule(struct lwkt_thread *td)
 		return foreign_schedule(td);
 
 	struct lwkt_globaldata *gd = lwkt_mycpu();
-	struct lwkt_thread *cur = gd->gd_curthread;
+	CritSection crit(gd->gd_curthread);
 
-	LWKT_ASSERT(td != &td->td_gd->gd_idlethread);
-	LWKT_ASSERT(!(td->td_flags & (TDF_EXITING | TDF_DEADTHREAD)));
-	CritSection crit(cur);
-
-	if (td == cur) {
-		runq_enqueue(td);
-	} else if (td->td_wait) {
-		/* Wait queues are not implemented yet: nothing sets td_wait. */
-		lwkt_plat_panic("lwkt_schedule: %s sleeps on a wait queue", td->td_comm);
-	} else if (td->td_gd == gd) {
-		runq_enqueue(td);
-		schedule_post(gd, td, TDPRI_CRIT);
-	} else {
-		remote_unsupported("lwkt_schedule", td);
-	}
+	schedule_in_crit(gd, td);
 }
 
 extern "C" void lwkt_deschedule(struct lwkt_thread *td)
@@ -95,14 +139,9 @@ extern "C" void lwkt_deschedule(struct lwkt_thread *td)
 		return foreign_deschedule(td);
 
 	struct lwkt_globaldata *gd = lwkt_mycpu();
-	struct lwkt_thread *cur = gd->gd_curthread;
+	CritSection crit(gd->gd_curthread);
 
-	CritSection crit(cur);
-
-	if (td == cur || td->td_gd == gd)
-		runq_dequeue(td);
-	else
-		remote_unsupported("lwkt_deschedule", td);
+	deschedule_in_crit(gd, td);
 }
 
 extern "C" void lwkt_setpri(struct lwkt_thread *td, int pri)

@@ -27,8 +27,12 @@ void switch_tail(struct lwkt_globaldata *gd)
 	/* Release: another CPU waiting for !RUNNING may then take the stack. */
 	__atomic_store_n(&prev->td_flags, prev->td_flags & ~TDF_RUNNING,
 			 __ATOMIC_RELEASE);
-	if (__builtin_expect(prev->td_flags & TDF_EXITING, 0))
-		lwkt_reap(gd);
+	if (__builtin_expect(prev->td_flags & (TDF_EXITING | TDF_MIGRATING), 0)) {
+		if (prev->td_flags & TDF_EXITING)
+			lwkt_reap(gd);
+		else
+			migrate_send(prev);	/* switched out: it may go */
+	}
 }
 
 void switch_to(struct lwkt_globaldata *gd, struct lwkt_thread *td,
@@ -63,7 +67,8 @@ struct lwkt_thread *idle_choice(struct lwkt_globaldata *gd, bool spin)
 	struct lwkt_thread *idle = &gd->gd_idlethread;
 
 	/* Work is pending or a thread waits for a lock: do not sleep. */
-	if (spin || (gd->gd_reqflags & RQF_IDLECHECK_MASK))
+	if (spin || (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) &
+		     RQF_IDLECHECK_MASK))
 		idle->td_flags |= TDF_IDLE_NOHLT;
 	return idle;
 }

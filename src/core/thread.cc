@@ -10,6 +10,7 @@
  * lwkt_hold() reference and preempts no one. The idle loop reaps too, for
  * threads whose last reference went away later.
  */
+#include <lwkt/ipiq.h>
 #include <lwkt/thread.h>
 
 #include "core/debug.h"
@@ -62,6 +63,16 @@ void thread_recycle(struct lwkt_globaldata *gd, struct lwkt_thread *td,
 	/* else: the caller's structure, left TDF_DEADTHREAD */
 }
 
+/* On the owning CPU, inside a critical section (or as an IPI function). */
+static void link_thread(void *arg)
+{
+	auto *td = static_cast<struct lwkt_thread *>(arg);
+	struct lwkt_globaldata *gd = td->td_gd;
+
+	AllList(&gd->gd_tdallq).push_tail(td);
+	++gd->gd_cnt.threads;
+}
+
 } // namespace lwkt
 
 using namespace lwkt;
@@ -72,7 +83,6 @@ extern "C" void lwkt_init_thread(struct lwkt_thread *td, void *stack,
 {
 	struct lwkt_globaldata *mygd = lwkt_mycpu();
 
-	LWKT_ASSERT(gd == mygd);	/* remote linking needs the IPI layer */
 	__builtin_memset(td, 0, sizeof(*td));
 	list_init(&td->td_threadq);
 	list_init(&td->td_allq);
@@ -83,10 +93,14 @@ extern "C" void lwkt_init_thread(struct lwkt_thread *td, void *stack,
 	/* Switched to inside a critical section: the first switch-in leaves it. */
 	td->td_pri = TDPRI_KERN_DAEMON + TDPRI_CRIT;
 
-	crit_enter_gd(mygd);
-	AllList(&gd->gd_tdallq).push_tail(td);
-	++gd->gd_cnt.threads;
-	crit_exit_gd(mygd);
+	if (gd == mygd) {
+		crit_enter_gd(mygd);
+		link_thread(td);
+		crit_exit_gd(mygd);
+	} else {
+		/* Its CPU links it; our later IPIs to it (a schedule) follow. */
+		lwkt_send_ipiq(gd, link_thread, td);
+	}
 }
 
 extern "C" struct lwkt_thread *lwkt_alloc_thread(struct lwkt_thread *td,
@@ -97,10 +111,15 @@ extern "C" struct lwkt_thread *lwkt_alloc_thread(struct lwkt_thread *td,
 	int oldsize;
 	int flags = 0;
 
+	struct lwkt_globaldata *owner = gd;
+
 	if (cpu >= 0 && cpu != gd->gd_cpuid) {
-		lwkt_plat_log("lwkt_alloc_thread: cpu %d is not the current cpu %d: needs the IPI layer",
-			      cpu, gd->gd_cpuid);
-		return nullptr;
+		owner = lwkt_plat_cpu_gd(cpu);
+		if (!owner) {
+			lwkt_plat_log("lwkt_alloc_thread: cpu %d is not hosted",
+				      cpu);
+			return nullptr;
+		}
 	}
 	stksize = stack_round(stksize);
 	if (td == nullptr) {
@@ -144,7 +163,7 @@ extern "C" struct lwkt_thread *lwkt_alloc_thread(struct lwkt_thread *td,
 		}
 		flags |= TDF_ALLOCATED_STACK;
 	}
-	lwkt_init_thread(td, stack, stksize, flags, gd);
+	lwkt_init_thread(td, stack, stksize, flags, owner);
 	return td;
 }
 
@@ -168,8 +187,8 @@ int lwkt::create_thread(void (*func)(void *), void *arg,
 	if (__builtin_expect(!lwkt_in_lwkt_context(), 0))
 		return foreign_create(func, arg, tdp, template_td, tdflags, cpu,
 				      comm, owner);
-	if (cpu >= 0 && cpu != lwkt_mycpu()->gd_cpuid)
-		return -LWKT_EINVAL;	/* needs the IPI layer */
+	if (cpu >= 0 && !lwkt_plat_cpu_gd(cpu))
+		return -LWKT_EINVAL;
 	td = lwkt_alloc_thread(template_td, LWKT_THREAD_STACK, cpu);
 	if (!td)
 		return -LWKT_ENOMEM;

@@ -15,6 +15,7 @@
 #include "linux/internal.h"
 
 static_assert(LWKT_EINVAL == EINVAL && LWKT_ERANGE == ERANGE &&
+	      LWKT_ENOBUFS == ENOBUFS &&
 	      LWKT_EBUSY == EBUSY && LWKT_EINTR == EINTR);
 
 /* Held for the whole run of a workload. */

@@ -13,9 +13,13 @@
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/sched/task.h>
+#include <linux/delay.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+
+#include <lwkt/ipiq.h>
 
 #include "linux/internal.h"
 
@@ -26,8 +30,16 @@ struct lwkt_host {
 	struct list_head calls;
 	wait_queue_head_t wait;
 	atomic_t woken;			/* sticky wakeup for lwkt_host_idle() */
+	call_single_data_t kick;	/* the IPI queues' interrupt */
 	struct lwkt_globaldata *gd;
 };
+
+/*
+ * How long an idle host polls its IPI queues before sleeping in Linux
+ * (src/core/host.cc idle_poll()): a cross-CPU reply that comes within it
+ * costs no wakeup. Longer than a round trip, short enough to be noise.
+ */
+static unsigned long lwkt_idle_poll_ns = 50 * NSEC_PER_USEC;
 
 /* This CPU's scheduler, for lwkt_mycpu() (include/lwkt/mycpu_kernel.h). */
 DEFINE_PER_CPU(struct lwkt_globaldata *, lwkt_gd_pcpu);
@@ -114,6 +126,31 @@ static int lwkt_host_main(void *arg)
 	return 0;
 }
 
+/* The kick's callback: hardirq on the target CPU (csd.info = its gd). */
+static void lwkt_host_kick_fn(void *info)
+{
+	lwkt_ipiq_intr(info);
+}
+
+/* src/platform.h: a sender's kick; the csd is free again once we run. */
+void lwkt_host_kick(struct lwkt_globaldata *gd)
+{
+	struct lwkt_host *h = gd->gd_host;
+
+	/*
+	 * -EBUSY: the previous kick has not started yet; its callback will
+	 * see this message too (it is published before the kick).
+	 */
+	smp_call_function_single_async(h->cpu, &h->kick);
+}
+
+struct lwkt_globaldata *lwkt_plat_cpu_gd(int cpu)
+{
+	if (cpu < 0 || cpu >= nr_cpu_ids)
+		return NULL;
+	return READ_ONCE(per_cpu(lwkt_gd_pcpu, cpu));
+}
+
 static void lwkt_host_queue(struct lwkt_host *h, struct lwkt_host_call *call)
 {
 	init_completion(&call->done);
@@ -189,23 +226,40 @@ void lwkt_host_run_on(unsigned int cpu, void (*fn)(void *), void *arg)
 	wait_for_completion(&r.call.done);
 }
 
-static void lwkt_host_destroy(unsigned int cpu)
+static void lwkt_host_free(unsigned int cpu)
 {
 	struct lwkt_host *h = lwkt_hosts[cpu];
 
-	if (!h)
-		return;
-	/* Nothing can be queued: every caller waits for its own call. */
-	WARN_ON_ONCE(!list_empty(&h->calls));
-	/* The host tears its CPU down (every thread freed), then returns. */
-	lwkt_host_stop(h->gd);
-	kthread_stop(h->task);
-	put_task_struct(h->task);
 	per_cpu(lwkt_host_pcpu, cpu) = NULL;
 	per_cpu(lwkt_gd_pcpu, cpu) = NULL;
+	if (h->task)
+		put_task_struct(h->task);
+	kvfree(h->gd->gd_ipiq);
 	kfree(h->gd);
 	kfree(h);
 	lwkt_hosts[cpu] = NULL;
+}
+
+/* Stop phase 1 on every CPU, until no message is in flight between them. */
+static void lwkt_hosts_quiesce(void)
+{
+	unsigned int cpu;
+	int clean = 0;
+
+	for_each_cpu(cpu, &lwkt_hosted)
+		lwkt_host_quiesce(lwkt_hosts[cpu]->gd);
+	while (clean < 2) {
+		bool all = true;
+
+		for_each_cpu(cpu, &lwkt_hosted)
+			all &= lwkt_host_quiesced(lwkt_hosts[cpu]->gd);
+		clean = all ? clean + 1 : 0;
+		usleep_range(200, 400);
+	}
+}
+
+static void lwkt_nop(void *info)
+{
 }
 
 static int lwkt_host_create(unsigned int cpu)
@@ -221,23 +275,37 @@ static int lwkt_host_create(unsigned int cpu)
 		kfree(h);
 		return -ENOMEM;
 	}
+	h->gd->gd_ipiq = kvzalloc_node(nr_cpu_ids * sizeof(struct lwkt_ipiq),
+				       GFP_KERNEL, cpu_to_node(cpu));
+	if (!h->gd->gd_ipiq) {
+		kfree(h->gd);
+		kfree(h);
+		return -ENOMEM;
+	}
 	h->cpu = cpu;
 	spin_lock_init(&h->lock);
 	INIT_LIST_HEAD(&h->calls);
 	init_waitqueue_head(&h->wait);
-	lwkt_gdinit(h->gd, cpu);
+	{
+		struct lwkt_ipiq *q = h->gd->gd_ipiq;
+
+		lwkt_gdinit(h->gd, cpu);	/* zeroes the gd */
+		h->gd->gd_ipiq = q;
+	}
+	h->gd->gd_ncpus = nr_cpu_ids;
+	h->gd->gd_idle_poll_ns = lwkt_idle_poll_ns;
 	h->gd->gd_host = h;
+	INIT_CSD(&h->kick, lwkt_host_kick_fn, h->gd);
+	lwkt_hosts[cpu] = h;
 
 	task = kthread_create_on_cpu(lwkt_host_main, h, cpu, "lwkt/%u");
 	if (IS_ERR(task)) {
-		kfree(h->gd);
-		kfree(h);
+		lwkt_host_free(cpu);
 		return PTR_ERR(task);
 	}
 	/* Hold the task: it returns on its own once told to stop. */
 	get_task_struct(task);
 	h->task = task;
-	lwkt_hosts[cpu] = h;
 	/* Before the host runs: lwkt_mycpu() and "in LWKT context" use them. */
 	per_cpu(lwkt_gd_pcpu, cpu) = h->gd;
 	per_cpu(lwkt_host_pcpu, cpu) = task;
@@ -269,7 +337,22 @@ void lwkt_hosts_stop(void)
 {
 	unsigned int cpu;
 
+	lwkt_hosts_quiesce();
+	/* Each host tears its CPU down (every thread freed), then returns. */
+	for_each_cpu(cpu, &lwkt_hosted) {
+		/* Nothing can be queued: every caller waits for its own call. */
+		WARN_ON_ONCE(!list_empty(&lwkt_hosts[cpu]->calls));
+		lwkt_host_stop(lwkt_hosts[cpu]->gd);
+	}
 	for_each_cpu(cpu, &lwkt_hosted)
-		lwkt_host_destroy(cpu);
+		kthread_stop(lwkt_hosts[cpu]->task);
+	/*
+	 * A kick may still sit in a CPU's call queue, pointing at its gd: a
+	 * synchronous call queued behind it returns only after it ran.
+	 */
+	for_each_cpu(cpu, &lwkt_hosted)
+		smp_call_function_single(cpu, lwkt_nop, NULL, 1);
+	for_each_cpu(cpu, &lwkt_hosted)
+		lwkt_host_free(cpu);
 	cpumask_clear(&lwkt_hosted);
 }

@@ -49,6 +49,7 @@ void lwkt_host_run_on(unsigned int cpu, void (*fn)(void *), void *arg);
 /* The platform seam's host half (platform.c calls them). */
 void lwkt_host_idle(struct lwkt_host *h);
 void lwkt_host_wake(struct lwkt_host *h);
+void lwkt_host_kick(struct lwkt_globaldata *gd);
 void lwkt_host_run_calls(struct lwkt_host *h);
 
 /* job.c: run a function in a new LWKT thread and wait for it. */

@@ -176,10 +176,21 @@ void lwkt_plat_host_work(struct lwkt_globaldata *gd)
 	lwkt_host_run_calls(gd->gd_host);
 }
 
+void lwkt_plat_ipi_kick(struct lwkt_globaldata *gd)
+{
+	lwkt_host_kick(gd);
+}
+
 void lwkt_plat_cpu_relax(void)
 {
 	cpu_relax();
-	cond_resched();
+	/*
+	 * Spins also run inside IPI functions, in the kick's hardirq, and
+	 * under a caller's Linux lock: let Linux in only where it may sleep.
+	 */
+	if (in_task() && !preempt_count() && !irqs_disabled() &&
+	    !rcu_preempt_depth())
+		cond_resched();
 }
 
 u64 lwkt_plat_now_ns(void)

@@ -8,6 +8,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#include <lwkt/ipiq.h>
 
 #include "platform.h"
 #include "user/lwkt_user.h"
@@ -71,6 +74,23 @@ extern "C" void lwkt_plat_wake(struct lwkt_globaldata *gd)
 	pthread_mutex_unlock(&c->mu);
 }
 
+extern "C" void lwkt_plat_ipi_kick(struct lwkt_globaldata *gd)
+{
+	/* No interrupts here: RQF_IPIQ is set; the target drains when it
+	 * next leaves a critical section, switches or idles. */
+	lwkt_plat_wake(gd);
+}
+
+extern "C" struct lwkt_globaldata *lwkt_plat_cpu_gd(int cpu)
+{
+	Cpu *c;
+
+	if (cpu < 0 || cpu >= LWKT_USER_MAXCPU)
+		return nullptr;
+	c = __atomic_load_n(&g_cpus[cpu], __ATOMIC_ACQUIRE);
+	return c ? &c->gd : nullptr;
+}
+
 extern "C" void lwkt_plat_host_work(struct lwkt_globaldata *gd)
 {
 	Cpu *c = cpu_of(gd);
@@ -112,7 +132,9 @@ extern "C" int lwkt_user_start(int ncpus)
 		c->tailp = &c->head;
 		lwkt_gdinit(&c->gd, i);
 		c->gd.gd_host = c;
-		g_cpus[i] = c;
+		c->gd.gd_ipiq = new struct lwkt_ipiq[ncpus]();
+		c->gd.gd_ncpus = static_cast<u32>(ncpus);
+		__atomic_store_n(&g_cpus[i], c, __ATOMIC_RELEASE);
 	}
 	for (int i = 0; i < ncpus; i++) {
 		if (pthread_create(&g_cpus[i]->thread, nullptr, host_main,
@@ -127,16 +149,32 @@ extern "C" int lwkt_user_start(int ncpus)
 
 extern "C" void lwkt_user_stop(void)
 {
+	/* Phase 1 everywhere, until no message is in flight between CPUs. */
+	for (int i = 0; i < g_ncpus; i++)
+		lwkt_host_quiesce(&g_cpus[i]->gd);
+	for (int clean = 0; clean < 2;) {
+		bool all = true;
+
+		for (int i = 0; i < g_ncpus; i++)
+			all &= lwkt_host_quiesced(&g_cpus[i]->gd);
+		clean = all ? clean + 1 : 0;
+		usleep(200);
+	}
 	for (int i = 0; i < g_ncpus; i++)
 		lwkt_host_stop(&g_cpus[i]->gd);
 	for (int i = 0; i < g_ncpus; i++) {
 		Cpu *c = g_cpus[i];
 
 		pthread_join(c->thread, nullptr);
+	}
+	for (int i = 0; i < g_ncpus; i++) {
+		Cpu *c = g_cpus[i];
+
+		__atomic_store_n(&g_cpus[i], nullptr, __ATOMIC_RELEASE);
 		pthread_cond_destroy(&c->cv);
 		pthread_mutex_destroy(&c->mu);
+		delete[] c->gd.gd_ipiq;
 		delete c;
-		g_cpus[i] = nullptr;
 	}
 	g_ncpus = 0;
 }

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * IPI queues: how LWKT CPUs talk to each other (DragonFly's lwkt_ipiq.c,
+ * LWKT.md section 10). There is no run-queue lock anywhere: a CPU's run
+ * queues are touched only by that CPU, inside a critical section, and
+ * every cross-CPU request (schedule this thread, adopt that one, run this
+ * function) is a message in a FIFO read by the target CPU.
+ *
+ * One single-producer/single-consumer FIFO per ordered (source, target)
+ * pair. It lives with the target (gd_ipiq[source]), written only by the
+ * source CPU inside a critical section and read only by the target. The
+ * source publishes its write index with release ordering; the target
+ * publishes its read index (slot free again) and done index (function has
+ * run) the same way.
+ *
+ * Processing on the target: at the end of its current thread's outermost
+ * critical section (crit_exit), at every switch through the idle loop, or
+ * at once from the kick's hardirq callback when the CPU's current LWKT
+ * thread is outside any critical section. Functions run with
+ * gd_intr_nesting_level raised: they must not block or switch (lwkt_switch
+ * panics), and a thread they make runnable runs at the next preemption
+ * point, not from inside them.
+ */
+#ifndef LWKT_IPIQ_H
+#define LWKT_IPIQ_H
+
+#include <lwkt/types.h>
+
+LWKT_EXTERN_C_BEGIN
+
+struct lwkt_globaldata;
+
+typedef void (*ipifunc_t)(void *arg);
+/* CPUs 0..63; an LWKT cpumask is a plain bit mask. */
+typedef u64 lwkt_cpumask_t;
+#define LWKT_CPUMASK(cpu)	((lwkt_cpumask_t)1 << (cpu))
+#define LWKT_MAXCPU_MASK	64
+
+#define LWKT_IPIQ_SIZE		128	/* slots per FIFO, a power of two */
+#define LWKT_IPIQ_MASK		(LWKT_IPIQ_SIZE - 1)
+/* Senders wait (or _nowait fails) above this depth: "nearly full". */
+#define LWKT_IPIQ_HIGH		(LWKT_IPIQ_SIZE - 2)
+
+struct lwkt_ipiq_slot {
+	ipifunc_t func;
+	void *arg;
+};
+
+/**
+ * struct lwkt_ipiq - one FIFO, source CPU to target CPU
+ *
+ * The producer's and the consumer's indices sit on separate cache lines so
+ * the two CPUs do not bounce one line on every message. Indices are free
+ * running u32 counters (the slot is index & LWKT_IPIQ_MASK); differences
+ * are taken modulo 2^32.
+ */
+struct lwkt_ipiq {
+	/* Source CPU only. */
+	u32 ip_windex;		/* next slot to write; release-published */
+	u32 ip_hiwat;		/* deepest the FIFO has been */
+	u64 ip_sent;
+	/* Target CPU only. */
+	u32 ip_rindex __attribute__((aligned(64)));	/* next slot to read */
+	u32 ip_xindex;		/* functions run so far (lwkt_wait_ipiq) */
+	u64 ip_received;
+	struct lwkt_ipiq_slot ip_slot[LWKT_IPIQ_SIZE]
+		__attribute__((aligned(64)));
+};
+
+/**
+ * lwkt_send_ipiq - run @func(@arg) on CPU @target
+ * @target:	the CPU; the current CPU runs @func at once, directly
+ * @func:	runs on @target in IPI context (must not block or switch)
+ * @arg:	its argument
+ *
+ * From LWKT context. Queues the message and kicks @target with a real IPI
+ * unless it is already known to be draining its queues (counted in
+ * ipiq_kicks / ipiq_kicks_avoided). When the FIFO is nearly full, waits
+ * for room, draining this CPU's own incoming queues meanwhile so two CPUs
+ * flooding each other make progress (counted once in ipiq_fifofull).
+ *
+ * Return: the message's sequence number for lwkt_wait_ipiq(); 0 for the
+ * current CPU (already run).
+ */
+int lwkt_send_ipiq(struct lwkt_globaldata *target, ipifunc_t func, void *arg);
+
+/**
+ * lwkt_send_ipiq_bycpu - lwkt_send_ipiq() to CPU number @cpu
+ * @cpu:	a hosted CPU
+ * @func:	as for lwkt_send_ipiq()
+ * @arg:	its argument
+ *
+ * Return: the sequence number, or -LWKT_EINVAL (one log line) when @cpu is
+ * not a hosted CPU.
+ */
+int lwkt_send_ipiq_bycpu(int cpu, ipifunc_t func, void *arg);
+
+/**
+ * lwkt_send_ipiq_mask - lwkt_send_ipiq() to every CPU in @mask
+ * @mask:	CPUs (bit N = CPU N); unhosted CPUs are skipped; the current
+ *		CPU, if set, runs @func directly, last
+ * @func:	as for lwkt_send_ipiq()
+ * @arg:	its argument
+ *
+ * Return: the number of CPUs @func was sent to (or run on).
+ */
+int lwkt_send_ipiq_mask(lwkt_cpumask_t mask, ipifunc_t func, void *arg);
+
+/**
+ * lwkt_send_ipiq_passive - queue without kicking
+ * @target:	the CPU
+ * @func:	as for lwkt_send_ipiq()
+ * @arg:	its argument
+ *
+ * For messages that may wait: no IPI is sent to a busy target, which
+ * drains at its next preemption point (crit_exit, switch, idle loop). A
+ * target whose host sleeps in Linux is woken (it has no clock tick to
+ * notice the message otherwise). Waits for room like lwkt_send_ipiq().
+ *
+ * Return: the sequence number (0 for the current CPU).
+ */
+int lwkt_send_ipiq_passive(struct lwkt_globaldata *target, ipifunc_t func,
+			   void *arg);
+
+/**
+ * lwkt_send_ipiq_nowait - lwkt_send_ipiq() that never waits for room
+ * @target:	the CPU
+ * @func:	as for lwkt_send_ipiq()
+ * @arg:	its argument
+ *
+ * Return: the sequence number, or -LWKT_ENOBUFS when the FIFO is nearly
+ * full (nothing queued; counted in ipiq_fifofull).
+ */
+int lwkt_send_ipiq_nowait(struct lwkt_globaldata *target, ipifunc_t func,
+			  void *arg);
+
+/**
+ * lwkt_seq_ipiq - the sequence number of the last message sent to @target
+ * @target:	the CPU
+ *
+ * Waiting for it (lwkt_wait_ipiq()) waits for everything this CPU sent
+ * to @target so far.
+ */
+int lwkt_seq_ipiq(struct lwkt_globaldata *target);
+
+/**
+ * lwkt_wait_ipiq - wait until @target has run message @seq of ours
+ * @target:	the CPU the message went to
+ * @seq:	returned by a send to @target (0: nothing to wait for)
+ *
+ * Spins (no switch: callable inside critical sections and from IPI
+ * functions), draining this CPU's own incoming queues meanwhile.
+ */
+void lwkt_wait_ipiq(struct lwkt_globaldata *target, int seq);
+
+/**
+ * lwkt_process_ipiq - run every message queued for the current CPU
+ *
+ * Called by the core at its preemption points; callable from LWKT context
+ * to poll. Runs with gd_intr_nesting_level raised.
+ */
+void lwkt_process_ipiq(void);
+
+/**
+ * lwkt_ipiq_intr - the kick: another CPU queued messages for @gd
+ * @gd:	the CPU this runs on
+ *
+ * Called by the host on @gd's CPU in interrupt context (the kernel's
+ * smp_call_function_single_async() callback). Processes the queues at
+ * once when @gd's current thread is outside any critical section;
+ * otherwise leaves them pending (RQF_IPIQ) for crit_exit and wakes the
+ * host if it sleeps. Never switches stacks.
+ */
+void lwkt_ipiq_intr(struct lwkt_globaldata *gd);
+
+/* --- cpusync: a rendezvous of several CPUs --- */
+
+/**
+ * struct lwkt_cpusync - one rendezvous
+ * @cs_mask:	the CPUs held (the initiator's own CPU is never held)
+ * @cs_func:	run on each CPU of @cs_mask as it enters the rendezvous,
+ *		and on the initiator's CPU if it is in the mask; may be NULL
+ * @cs_arg:	its argument
+ *
+ * The rest is private to the implementation.
+ */
+struct lwkt_cpusync {
+	lwkt_cpumask_t cs_mask;
+	ipifunc_t cs_func;
+	void *cs_arg;
+	/* private */
+	int cs_count;		/* CPUs that ran cs_func and are held */
+	int cs_left;		/* CPUs that left after the release */
+	int cs_release;		/* the initiator let them go */
+	int cs_ncpus;		/* CPUs sent to */
+};
+
+/**
+ * lwkt_cpusync_start - hold the CPUs of @cs->cs_mask
+ * @cs:		the rendezvous (caller-owned until lwkt_cpusync_finish())
+ *
+ * Each target runs cs_func and then spins in IPI context, still serving
+ * its other incoming messages, until lwkt_cpusync_finish(). Returns when
+ * every target is held. One rendezvous at a time system-wide: a second
+ * initiator waits (serving its own IPIs) until the first finishes.
+ * From LWKT context; the caller should be inside a critical section (no
+ * switch may happen while CPUs are held).
+ */
+void lwkt_cpusync_start(struct lwkt_cpusync *cs);
+
+/**
+ * lwkt_cpusync_finish - release the CPUs held by lwkt_cpusync_start()
+ * @cs:		the rendezvous
+ *
+ * Returns when every held CPU has left it.
+ */
+void lwkt_cpusync_finish(struct lwkt_cpusync *cs);
+
+/**
+ * lwkt_cpusync_simple - run @func on every CPU of @mask at one instant
+ * @mask:	CPUs; the caller's own runs @func too if set
+ * @func:	the function (IPI context rules)
+ * @arg:	its argument
+ *
+ * lwkt_cpusync_start() then lwkt_cpusync_finish().
+ */
+void lwkt_cpusync_simple(lwkt_cpumask_t mask, ipifunc_t func, void *arg);
+
+LWKT_EXTERN_C_END
+
+#endif /* LWKT_IPIQ_H */

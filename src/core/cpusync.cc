@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cpusync: hold a set of CPUs in a rendezvous (LWKT.md section 10).
+ *
+ * A held CPU runs cs_func, checks in, and spins inside the IPI until the
+ * initiator releases it, still draining its own incoming queues so that
+ * cross-CPU traffic (another CPU's FIFO-full sender, say) keeps moving.
+ *
+ * One rendezvous at a time, system wide: two initiators holding each other's
+ * CPUs would each wait forever for the other's release. The second one
+ * waits for the initiator lock, serving its IPIs, which lets the first
+ * hold it meanwhile.
+ */
+#include <lwkt/ipiq.h>
+#include <lwkt/thread.h>
+
+#include "core/debug.h"
+#include "core/internal.h"
+#include "core/spin.h"
+#include "platform.h"
+
+namespace lwkt {
+namespace {
+
+u32 g_initiator_lock;	/* zero-initialised: no constructor */
+
+inline int load(const int *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+/* Spin until *p reaches n, serving this CPU's own IPIs meanwhile. */
+void wait_count(struct lwkt_globaldata *gd, const int *p, int n)
+{
+	while (load(p) < n) {
+		if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ)
+			process_ipiq(gd);
+		lwkt_plat_cpu_relax();
+	}
+}
+
+/* On each held CPU, as an IPI function. */
+void held(void *arg)
+{
+	auto *cs = static_cast<struct lwkt_cpusync *>(arg);
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+
+	if (cs->cs_func)
+		cs->cs_func(cs->cs_arg);
+	__atomic_fetch_add(&cs->cs_count, 1, __ATOMIC_ACQ_REL);
+	wait_count(gd, &cs->cs_release, 1);
+	__atomic_fetch_add(&cs->cs_left, 1, __ATOMIC_ACQ_REL);
+}
+
+} // namespace
+} // namespace lwkt
+
+using namespace lwkt;
+
+extern "C" void lwkt_cpusync_start(struct lwkt_cpusync *cs)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+	lwkt_cpumask_t self = gd->gd_cpuid < LWKT_MAXCPU_MASK ?
+				      LWKT_CPUMASK(gd->gd_cpuid) : 0;
+	int n = 0;
+
+	crit_enter_gd(gd);	/* until lwkt_cpusync_finish() */
+	spin_lock(gd, &g_initiator_lock);
+	cs->cs_count = 0;
+	cs->cs_left = 0;
+	cs->cs_release = 0;
+	for (int cpu = 0; cpu < LWKT_MAXCPU_MASK; ++cpu) {
+		struct lwkt_globaldata *target;
+
+		if (!(cs->cs_mask & LWKT_CPUMASK(cpu)) || cpu == gd->gd_cpuid)
+			continue;
+		target = lwkt_plat_cpu_gd(cpu);
+		if (target && lwkt_send_ipiq(target, held, cs) > 0)
+			++n;
+	}
+	cs->cs_ncpus = n;
+	wait_count(gd, &cs->cs_count, n);
+	if ((cs->cs_mask & self) && cs->cs_func)
+		cs->cs_func(cs->cs_arg);
+}
+
+extern "C" void lwkt_cpusync_finish(struct lwkt_cpusync *cs)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+
+	__atomic_store_n(&cs->cs_release, 1, __ATOMIC_RELEASE);
+	wait_count(gd, &cs->cs_left, cs->cs_ncpus);
+	spin_unlock(&g_initiator_lock);
+	crit_exit_gd(gd);
+}
+
+extern "C" void lwkt_cpusync_simple(lwkt_cpumask_t mask, ipifunc_t func,
+				    void *arg)
+{
+	struct lwkt_cpusync cs = {};
+
+	cs.cs_mask = mask;
+	cs.cs_func = func;
+	cs.cs_arg = arg;
+	lwkt_cpusync_start(&cs);
+	lwkt_cpusync_finish(&cs);
+}

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IPI queues (LWKT.md section 10, include/lwkt/ipiq.h): one SPSC FIFO per
+ * ordered CPU pair, the kick, and processing on the target.
+ *
+ * Memory ordering, the one place it matters:
+ *   sender:  slot = (func, arg); windex = w + 1 (release);
+ *            reqflags |= RQF_IPIQ (seq_cst); if xchg(npoll, 1) == 0: kick
+ *   target:  npoll = 0 (seq_cst); reqflags &= ~RQF_IPIQ (seq_cst);
+ *            while rindex != windex (acquire): read slot, rindex + 1
+ *            (release: the slot may be reused), call, xindex (release)
+ * Either the target's drain sees the new windex, or the sender's xchg sees
+ * npoll == 0 and kicks: a message is never left without a drain coming.
+ */
+#include <lwkt/ipiq.h>
+#include <lwkt/thread.h>
+
+#include "core/debug.h"
+#include "core/errors.h"
+#include "core/internal.h"
+#include "platform.h"
+
+namespace lwkt {
+namespace {
+
+enum class SendMode { kick, passive, nowait };
+
+inline u32 load_acquire(const u32 *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+/* Run what one source queued for us; returns how many messages ran. */
+u32 drain_one(struct lwkt_ipiq *ip)
+{
+	u32 n = 0;
+	u32 ri;
+
+	/* Re-read rindex every time: a function may drain nested (cpusync). */
+	while ((ri = ip->ip_rindex) != load_acquire(&ip->ip_windex)) {
+		struct lwkt_ipiq_slot *slot = &ip->ip_slot[ri & LWKT_IPIQ_MASK];
+		ipifunc_t func = slot->func;
+		void *arg = slot->arg;
+
+		__atomic_store_n(&ip->ip_rindex, ri + 1, __ATOMIC_RELEASE);
+		func(arg);
+		/* Never backwards: a nested drain may have run later ones. */
+		if (static_cast<s32>(ri + 1 - ip->ip_xindex) > 0)
+			__atomic_store_n(&ip->ip_xindex, ri + 1,
+					 __ATOMIC_RELEASE);
+		++n;
+	}
+	ip->ip_received += n;
+	return n;
+}
+
+inline void kick(struct lwkt_globaldata *gd, struct lwkt_globaldata *target)
+{
+	if (__atomic_exchange_n(&target->gd_npoll, 1, __ATOMIC_SEQ_CST) == 0) {
+		++gd->gd_cnt.ipiq_kicks;
+		lwkt_plat_ipi_kick(target);
+	} else {
+		++gd->gd_cnt.ipiq_kicks_avoided;
+	}
+}
+
+/* Wait for room in ip, serving our own queues: two CPUs may flood each other. */
+void wait_for_room(struct lwkt_globaldata *gd, struct lwkt_globaldata *target,
+		   struct lwkt_ipiq *ip, u32 wi)
+{
+	while (wi - load_acquire(&ip->ip_rindex) >= LWKT_IPIQ_HIGH) {
+		kick(gd, target);
+		if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ)
+			process_ipiq(gd);
+		lwkt_plat_cpu_relax();
+	}
+}
+
+int send(struct lwkt_globaldata *target, ipifunc_t func, void *arg,
+	 SendMode mode)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+	struct lwkt_thread *td = gd->gd_curthread;
+	struct lwkt_ipiq *ip;
+	u32 wi, depth;
+
+	if (target == gd) {
+		/* DragonFly: to yourself is a direct call, in a critical section. */
+		crit_enter_quick(td);
+		func(arg);
+		crit_exit_quick(td);
+		return 0;
+	}
+	/* Single producer: we are the only writer of this FIFO, in crit. */
+	crit_enter_quick(td);
+	ip = &target->gd_ipiq[gd->gd_cpuid];
+	wi = ip->ip_windex;
+	if (__builtin_expect(wi - load_acquire(&ip->ip_rindex) >=
+			     LWKT_IPIQ_HIGH, 0)) {
+		++gd->gd_cnt.ipiq_fifofull;
+		if (mode == SendMode::nowait) {
+			kick(gd, target);
+			crit_exit_quick(td);
+			return -LWKT_ENOBUFS;
+		}
+		wait_for_room(gd, target, ip, wi);
+	}
+	ip->ip_slot[wi & LWKT_IPIQ_MASK].func = func;
+	ip->ip_slot[wi & LWKT_IPIQ_MASK].arg = arg;
+	__atomic_store_n(&ip->ip_windex, wi + 1, __ATOMIC_RELEASE);
+	depth = wi + 1 - __atomic_load_n(&ip->ip_rindex, __ATOMIC_RELAXED);
+	if (depth > ip->ip_hiwat)
+		ip->ip_hiwat = depth;
+	++ip->ip_sent;
+	++gd->gd_cnt.ipiq_count;
+
+	__atomic_fetch_or(&target->gd_reqflags, RQF_IPIQ, __ATOMIC_SEQ_CST);
+	if (mode != SendMode::passive) {
+		kick(gd, target);
+	} else if (__atomic_load_n(&target->gd_npoll, __ATOMIC_SEQ_CST) == 0) {
+		/* No clock tick to notice it: a sleeping host must wake. */
+		++gd->gd_cnt.ipiq_kicks_avoided;
+		lwkt_plat_wake(target);
+	}
+	crit_exit_quick(td);
+	return static_cast<int>(wi + 1);
+}
+
+bool in_context(const char *what)
+{
+	if (__builtin_expect(lwkt_in_lwkt_context(), 1))
+		return true;
+	lwkt_plat_log("%s: not called from an LWKT thread", what);
+	return false;
+}
+
+} // namespace
+
+void process_ipiq(struct lwkt_globaldata *gd)
+{
+	struct lwkt_thread *td = gd->gd_curthread;
+	struct lwkt_ipiq *q = gd->gd_ipiq;
+	u32 n = 0;
+
+	/* Clear before looking: a message published after this gets a kick. */
+	__atomic_store_n(&gd->gd_npoll, 0, __ATOMIC_SEQ_CST);
+	__atomic_fetch_and(&gd->gd_reqflags, ~(u32)RQF_IPIQ, __ATOMIC_SEQ_CST);
+	if (!q)
+		return;
+	crit_enter_quick(td);
+	++gd->gd_intr_nesting_level;
+	for (u32 src = 0; src < gd->gd_ncpus; ++src) {
+		struct lwkt_ipiq *ip = &q[src];
+
+		if (ip->ip_rindex != load_acquire(&ip->ip_windex))
+			n += drain_one(ip);
+	}
+	--gd->gd_intr_nesting_level;
+	gd->gd_cnt.ipiq_received += n;
+	crit_exit_noyield(td);
+}
+
+bool ipiq_drained(struct lwkt_globaldata *gd)
+{
+	if (!gd->gd_ipiq)
+		return true;
+	for (u32 src = 0; src < gd->gd_ncpus; ++src) {
+		struct lwkt_ipiq *ip = &gd->gd_ipiq[src];
+		u32 wi = load_acquire(&ip->ip_windex);
+
+		if (load_acquire(&ip->ip_xindex) != wi)
+			return false;
+	}
+	return true;
+}
+
+} // namespace lwkt
+
+using namespace lwkt;
+
+extern "C" int lwkt_send_ipiq(struct lwkt_globaldata *target, ipifunc_t func,
+			      void *arg)
+{
+	if (!in_context("lwkt_send_ipiq"))
+		return -LWKT_EINVAL;
+	return send(target, func, arg, SendMode::kick);
+}
+
+extern "C" int lwkt_send_ipiq_passive(struct lwkt_globaldata *target,
+				      ipifunc_t func, void *arg)
+{
+	if (!in_context("lwkt_send_ipiq_passive"))
+		return -LWKT_EINVAL;
+	return send(target, func, arg, SendMode::passive);
+}
+
+extern "C" int lwkt_send_ipiq_nowait(struct lwkt_globaldata *target,
+				     ipifunc_t func, void *arg)
+{
+	if (!in_context("lwkt_send_ipiq_nowait"))
+		return -LWKT_EINVAL;
+	return send(target, func, arg, SendMode::nowait);
+}
+
+extern "C" int lwkt_send_ipiq_bycpu(int cpu, ipifunc_t func, void *arg)
+{
+	struct lwkt_globaldata *target = lwkt_plat_cpu_gd(cpu);
+
+	if (!target) {
+		lwkt_plat_log("lwkt_send_ipiq_bycpu: cpu %d is not hosted", cpu);
+		return -LWKT_EINVAL;
+	}
+	return lwkt_send_ipiq(target, func, arg);
+}
+
+extern "C" int lwkt_send_ipiq_mask(lwkt_cpumask_t mask, ipifunc_t func,
+				   void *arg)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+	int self = gd ? gd->gd_cpuid : -1;
+	int sent = 0;
+
+	if (!in_context("lwkt_send_ipiq_mask"))
+		return 0;
+	for (int cpu = 0; cpu < LWKT_MAXCPU_MASK; ++cpu) {
+		struct lwkt_globaldata *target;
+
+		if (!(mask & LWKT_CPUMASK(cpu)) || cpu == self)
+			continue;
+		target = lwkt_plat_cpu_gd(cpu);
+		if (target && send(target, func, arg, SendMode::kick) >= 0)
+			++sent;
+	}
+	if (self >= 0 && self < LWKT_MAXCPU_MASK && (mask & LWKT_CPUMASK(self))) {
+		send(gd, func, arg, SendMode::kick);
+		++sent;
+	}
+	return sent;
+}
+
+extern "C" int lwkt_seq_ipiq(struct lwkt_globaldata *target)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+
+	if (target == gd)
+		return 0;
+	return static_cast<int>(__atomic_load_n(
+		&target->gd_ipiq[gd->gd_cpuid].ip_windex, __ATOMIC_RELAXED));
+}
+
+extern "C" void lwkt_wait_ipiq(struct lwkt_globaldata *target, int seq)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+	struct lwkt_thread *td = gd->gd_curthread;
+	struct lwkt_ipiq *ip;
+
+	if (target == gd || seq == 0)
+		return;
+	ip = &target->gd_ipiq[gd->gd_cpuid];
+	crit_enter_quick(td);
+	while (static_cast<s32>(load_acquire(&ip->ip_xindex) -
+				static_cast<u32>(seq)) < 0) {
+		if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ)
+			process_ipiq(gd);
+		lwkt_plat_cpu_relax();
+	}
+	crit_exit_quick(td);
+}
+
+extern "C" void lwkt_process_ipiq(void)
+{
+	process_ipiq(lwkt_mycpu());
+}
+
+extern "C" void lwkt_ipiq_intr(struct lwkt_globaldata *gd)
+{
+	struct lwkt_thread *td = gd->gd_curthread;
+
+	/*
+	 * The CPU's LWKT thread is inside a critical section (it may be in
+	 * the middle of a run-queue change), or the host sleeps in its idle
+	 * loop (also one): leave the work to crit_exit / the idle loop.
+	 */
+	if (!td || td->td_pri >= TDPRI_CRIT || gd->gd_intr_nesting_level) {
+		__atomic_fetch_or(&gd->gd_reqflags, RQF_IPIQ, __ATOMIC_SEQ_CST);
+		lwkt_plat_wake(gd);
+		return;
+	}
+	/* Outside one: run it now, on the interrupt stack, without switching. */
+	gd->gd_ipi_hardirq = 1;
+	process_ipiq(gd);
+	gd->gd_ipi_hardirq = 0;
+}

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Wait queues, the 2005 API (LWKT.md section 9, include/lwkt/wait.h).
+ *
+ * The generation number is the interlock: a waiter reads wa_gen before it
+ * checks its condition, and lwkt_block() sleeps only if wa_gen has not
+ * moved, checked under the lock that lwkt_signal() bumps it under. A
+ * signal that comes between the check and the sleep is therefore seen.
+ *
+ * A sleeping thread is linked on wa_waitq through td_threadq (it is off
+ * its run queue) and has td_wait set. Whoever takes it off the queue
+ * (lwkt_signal(), or lwkt_schedule() through wait_unlink()) clears
+ * td_wait under the lock and then schedules it on its own CPU.
+ */
+#include <lwkt/wait.h>
+
+#include "core/crit_guard.h"
+#include "core/debug.h"
+#include "core/internal.h"
+#include "core/list.h"
+#include "core/runq.h"
+#include "core/spin.h"
+
+namespace lwkt {
+
+/*
+ * wa_gen and wa_count change only under the lock, but callers read them
+ * without it (a waiter samples wa_gen before checking its condition):
+ * the stores are atomic so those reads are well defined.
+ */
+static inline void set_relaxed(int *p, int v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+
+/* Under w's lock: take td off w's queue. */
+static void unlink_locked(struct lwkt_wait *w, struct lwkt_thread *td)
+{
+	RunList::remove(td);
+	set_relaxed(&w->wa_count, w->wa_count - 1);
+	__atomic_store_n(&td->td_wait, nullptr, __ATOMIC_RELEASE);
+}
+
+void wait_unlink(struct lwkt_thread *td)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+	struct lwkt_wait *w = __atomic_load_n(&td->td_wait, __ATOMIC_ACQUIRE);
+
+	if (!w)
+		return;
+	spin_lock(gd, &w->wa_lock);
+	/* Signalled meanwhile: whoever did it schedules td. */
+	if (__atomic_load_n(&td->td_wait, __ATOMIC_RELAXED) == w)
+		unlink_locked(w, td);
+	spin_unlock(&w->wa_lock);
+}
+
+} // namespace lwkt
+
+using namespace lwkt;
+
+extern "C" void lwkt_wait_init(struct lwkt_wait *w)
+{
+	w->wa_lock = 0;
+	list_init(&w->wa_waitq);
+	w->wa_gen = 0;
+	w->wa_count = 0;
+}
+
+extern "C" void lwkt_block(struct lwkt_wait *w, const char *wmesg, int *gen)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+	struct lwkt_thread *td = gd->gd_curthread;
+
+	LWKT_ASSERT(td != &gd->gd_idlethread);
+	crit_enter_quick(td);
+	spin_lock(gd, &w->wa_lock);
+	if (w->wa_gen != *gen) {
+		*gen = w->wa_gen;
+		spin_unlock(&w->wa_lock);
+		crit_exit_quick(td);
+		return;
+	}
+	runq_dequeue(td);
+	td->td_wmesg = wmesg;
+	RunList(&w->wa_waitq).push_tail(td);
+	set_relaxed(&w->wa_count, w->wa_count + 1);
+	__atomic_store_n(&td->td_wait, w, __ATOMIC_RELEASE);
+	spin_unlock(&w->wa_lock);
+
+	lwkt_switch();
+
+	if (__atomic_load_n(&td->td_wait, __ATOMIC_ACQUIRE)) {
+		/*
+		 * Back without a wakeup: the switch was refused (a Linux
+		 * lock held, counted and logged). Leave the queue ourselves
+		 * and return as from a spurious wakeup.
+		 */
+		wait_unlink(td);
+		runq_enqueue(td);
+	}
+	td->td_wmesg = nullptr;
+	*gen = __atomic_load_n(&w->wa_gen, __ATOMIC_RELAXED);
+	crit_exit_quick(td);
+}
+
+extern "C" void lwkt_signal(struct lwkt_wait *w, int count)
+{
+	if (__builtin_expect(!lwkt_in_lwkt_context(), 0))
+		return foreign_signal(w, count);
+
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+	struct lwkt_thread *wake = nullptr;
+	struct lwkt_thread **tail = &wake;
+	struct lwkt_thread *td;
+	CritSection crit(gd->gd_curthread);
+
+	spin_lock(gd, &w->wa_lock);
+	set_relaxed(&w->wa_gen, w->wa_gen + 1);
+	while (count != 0 && (td = RunList(&w->wa_waitq).first()) != nullptr) {
+		unlink_locked(w, td);
+		/* Batch through td_wakenext: td_threadq is the run queue's now. */
+		td->td_wakenext = nullptr;
+		*tail = td;
+		tail = &td->td_wakenext;
+		if (count > 0)
+			--count;
+	}
+	spin_unlock(&w->wa_lock);
+
+	/* Outside the lock: a send may wait for room and run our own IPIs. */
+	while ((td = wake) != nullptr) {
+		wake = td->td_wakenext;
+		schedule_in_crit(gd, td);
+	}
+}
