@@ -91,6 +91,7 @@ extern const struct lwkt_ctl_workload lwkt_wl_park;
 extern const struct lwkt_ctl_workload lwkt_wl_warn;
 extern const struct lwkt_ctl_workload lwkt_wl_sleep;
 extern const struct lwkt_ctl_workload lwkt_wl_overflow;
+extern const struct lwkt_ctl_workload lwkt_wl_ipirate;
 
 /* platform.c: is current one of the hosts? */
 bool lwkt_on_host(void);

@@ -16,6 +16,7 @@ const struct lwkt_ctl_workload *const lwkt_workloads[] = {
 	&lwkt_wl_warn,
 	&lwkt_wl_sleep,
 	&lwkt_wl_overflow,
+	&lwkt_wl_ipirate,
 };
 
 const unsigned int lwkt_nr_workloads = ARRAY_SIZE(lwkt_workloads);

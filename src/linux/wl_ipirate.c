@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Workload "ipirate src=A dst=B msgs=N batch=K": how fast one CPU pair
+ * moves messages. An LWKT thread on A sends N lwkt_send_ipiq() messages
+ * to B, K at a time, waiting (lwkt_wait_ipiq) for the last of each batch;
+ * then the same thread does the same with one
+ * smp_call_function_single_async() per message (K call_single_data in
+ * flight, a counter to wait on): Linux's cheapest cross-CPU call, measured
+ * in the same run. Also reported: the cost of the enqueue alone (a batch
+ * of sends without the wait) for both.
+ */
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+
+#include <lwkt/ipiq.h>
+
+#include "linux/internal.h"
+
+enum { IR_SRC, IR_DST, IR_MSGS, IR_BATCH };
+
+#define LWKT_IR_MAXBATCH	64	/* < LWKT_IPIQ_HIGH: never waits for room */
+
+static const struct lwkt_ctl_key lwkt_ipirate_keys[] = {
+	[IR_SRC]	= { .name = "src", .kind = LWKT_KEY_CPU, .def = 0 },
+	[IR_DST]	= { .name = "dst", .kind = LWKT_KEY_CPU, .def = 1 },
+	[IR_MSGS]	= { .name = "msgs", .kind = LWKT_KEY_COUNT,
+			    .min = 1, .max = 10000000, .def = 100000 },
+	[IR_BATCH]	= { .name = "batch", .kind = LWKT_KEY_COUNT,
+			    .min = 1, .max = LWKT_IR_MAXBATCH, .def = 16 },
+};
+
+struct lwkt_ir {
+	struct lwkt_job job;
+	unsigned int dst;
+	u64 batches, batch;
+	u64 ns, enq_ns;			/* LWKT: total, sends only */
+	u64 base_ns, base_enq_ns;	/* smp_call_function_single_async */
+	atomic64_t ran;			/* messages run on dst */
+	call_single_data_t csd[LWKT_IR_MAXBATCH];
+};
+
+static void lwkt_ir_count(void *arg)
+{
+	struct lwkt_ir *ir = arg;
+
+	/* Only dst writes it during the LWKT phase; atomic for the baseline. */
+	atomic64_inc(&ir->ran);
+}
+
+static void lwkt_ir_wait_ran(struct lwkt_ir *ir, s64 n)
+{
+	while (atomic64_read(&ir->ran) < n)
+		cpu_relax();
+}
+
+static void lwkt_ir_main(void *arg)
+{
+	struct lwkt_ir *ir = arg;
+	struct lwkt_globaldata *dst = lwkt_cpu_gd(ir->dst);
+	u64 b, i, t0, t1, t2;
+	int seq = 0;
+
+	if (!dst)
+		return;
+	/* LWKT: K sends, then wait for the K-th to have run. */
+	t0 = ktime_get_ns();
+	for (b = 0; b < ir->batches && !READ_ONCE(ir->job.stop); b++) {
+		t1 = ktime_get_ns();
+		for (i = 0; i < ir->batch; i++)
+			seq = lwkt_send_ipiq(dst, lwkt_ir_count, ir);
+		t2 = ktime_get_ns();
+		ir->enq_ns += t2 - t1;
+		lwkt_wait_ipiq(dst, seq);
+	}
+	ir->ns = ktime_get_ns() - t0;
+
+	/* Linux: one async call per message, K in flight. */
+	atomic64_set(&ir->ran, 0);
+	for (i = 0; i < ir->batch; i++)
+		INIT_CSD(&ir->csd[i], lwkt_ir_count, ir);
+	t0 = ktime_get_ns();
+	for (b = 0; b < ir->batches && !READ_ONCE(ir->job.stop); b++) {
+		t1 = ktime_get_ns();
+		for (i = 0; i < ir->batch; i++)
+			smp_call_function_single_async(ir->dst, &ir->csd[i]);
+		t2 = ktime_get_ns();
+		ir->base_enq_ns += t2 - t1;
+		/* Each csd is free again once its function ran. */
+		lwkt_ir_wait_ran(ir, (b + 1) * ir->batch);
+	}
+	ir->base_ns = ktime_get_ns() - t0;
+}
+
+static int lwkt_ipirate_run(const struct lwkt_ctl_request *req,
+			    struct lwkt_ctl_result *res)
+{
+	unsigned int src = req->args[IR_SRC];
+	struct lwkt_ir *ir;
+	u64 n;
+	int err;
+
+	if (src == req->args[IR_DST]) {
+		pr_warn("lwkt: ipirate: src and dst must differ\n");
+		return -EINVAL;
+	}
+	ir = kzalloc(sizeof(*ir), GFP_KERNEL);
+	if (!ir)
+		return -ENOMEM;
+	ir->dst = req->args[IR_DST];
+	ir->batch = req->args[IR_BATCH];
+	ir->batches = max_t(u64, 1, req->args[IR_MSGS] / ir->batch);
+	err = lwkt_job_start(&ir->job, src, TDPRI_KERN_DAEMON, lwkt_ir_main,
+			     ir, "ipirate");
+	if (!err)
+		err = lwkt_job_wait(&ir->job);
+	if (err)
+		goto out;
+	n = ir->batches * ir->batch;
+	if (!ir->ns || !ir->base_ns) {
+		err = -EINVAL;
+		goto out;
+	}
+	lwkt_result_u64(res, "msgs", n);
+	lwkt_result_u64(res, "batch", ir->batch);
+	lwkt_result_u64(res, "ns_per_msg", div64_u64(ir->ns, n));
+	lwkt_result_u64(res, "msgs_per_sec", div64_u64(n * NSEC_PER_SEC, ir->ns));
+	lwkt_result_u64(res, "baseline_ns_per_msg", div64_u64(ir->base_ns, n));
+	lwkt_result_u64(res, "baseline_msgs_per_sec",
+			div64_u64(n * NSEC_PER_SEC, ir->base_ns));
+	/* messages per second, ours over Linux's */
+	lwkt_result_ratio(res, "ratio", ir->base_ns, ir->ns);
+	lwkt_result_u64(res, "enqueue_ns", div64_u64(ir->enq_ns, n));
+	lwkt_result_u64(res, "baseline_enqueue_ns", div64_u64(ir->base_enq_ns, n));
+	lwkt_result_ratio(res, "enqueue_ratio", ir->base_enq_ns, ir->enq_ns);
+out:
+	kfree(ir);
+	return err;
+}
+
+const struct lwkt_ctl_workload lwkt_wl_ipirate = {
+	.name	= "ipirate",
+	.help	= "IPI-queue messages per second between two CPUs; smp_call_function_single_async baseline",
+	.keys	= lwkt_ipirate_keys,
+	.nkeys	= ARRAY_SIZE(lwkt_ipirate_keys),
+	.run	= lwkt_ipirate_run,
+};
