@@ -142,7 +142,7 @@ void lwkt_plat_thread_owner(struct lwkt_thread *td, void *owner);
 
 /* --- diagnostics and time --- */
 
-/* Monotonic nanoseconds. */
+/* Nanoseconds, monotonic on the calling CPU (cheap: polled in loops). */
 u64 lwkt_plat_now_ns(void);
 /* One line, printf-like (kernel: printk with KERN_INFO and "lwkt: "). */
 void lwkt_plat_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -57,13 +57,19 @@ bool idle_poll(struct lwkt_globaldata *gd)
 	u64 deadline;
 
 	if (budget && gd->gd_ipiq) {
+		/* Until may_sleep(): the loop looks at RQF_IPIQ on its own. */
 		__atomic_store_n(&gd->gd_npoll, 1, __ATOMIC_SEQ_CST);
 		deadline = lwkt_plat_now_ns() + budget;
-		while (!(__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) &
-			 RQF_IDLECHECK_MASK) &&
-		       !__atomic_load_n(&gd->gd_stopreq, __ATOMIC_RELAXED) &&
-		       lwkt_plat_now_ns() < deadline)
+		/* The flags every pass, the clock every 32nd. */
+		for (u32 i = 1;; ++i) {
+			if ((__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) &
+			     RQF_IDLECHECK_MASK) ||
+			    __atomic_load_n(&gd->gd_stopreq, __ATOMIC_RELAXED))
+				break;
+			if (!(i & 31) && lwkt_plat_now_ns() >= deadline)
+				break;
 			lwkt_plat_cpu_relax();
+		}
 	}
 	return may_sleep(gd);
 }
@@ -107,7 +113,7 @@ extern "C" void lwkt_host_run(struct lwkt_globaldata *gd)
 
 		crit_enter_quick(idle);
 		if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ)
-			process_ipiq(gd);
+			process_ipiq(gd, true);
 		lwkt_plat_host_work(gd);
 		lwkt_reap(gd);
 		stop = __atomic_load_n(&gd->gd_stopreq, __ATOMIC_ACQUIRE);
@@ -120,6 +126,12 @@ extern "C" void lwkt_host_run(struct lwkt_globaldata *gd)
 			if (may_sleep(gd))
 				lwkt_plat_idle(gd);
 		} else if (gd->gd_runqmask) {
+			/*
+			 * A thread may run long without a preemption point:
+			 * from here on, senders kick (anything queued before
+			 * has RQF_IPIQ set: its first crit_exit drains it).
+			 */
+			__atomic_store_n(&gd->gd_npoll, 0, __ATOMIC_SEQ_CST);
 			lwkt_switch();	/* back here when nothing is runnable */
 		} else if (idle->td_flags & TDF_IDLE_NOHLT) {
 			idle->td_flags &= ~TDF_IDLE_NOHLT;

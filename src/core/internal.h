@@ -28,8 +28,12 @@ void switch_refused(struct lwkt_globaldata *gd, struct lwkt_thread *td);
 void thread_recycle(struct lwkt_globaldata *gd, struct lwkt_thread *td,
 		    bool may_cache);
 
-/* ipiq.cc: run every message queued for @gd (the current CPU). */
-void process_ipiq(struct lwkt_globaldata *gd);
+/*
+ * ipiq.cc: run every message queued for @gd (the current CPU). @polling:
+ * the caller is the idle loop, which looks at RQF_IPIQ again before it
+ * sleeps or runs a thread: gd_npoll stays set, senders need not kick.
+ */
+void process_ipiq(struct lwkt_globaldata *gd, bool polling = false);
 /* ipiq.cc: has every message sent to @gd run? (stop protocol) */
 bool ipiq_drained(struct lwkt_globaldata *gd);
 

@@ -136,14 +136,15 @@ bool in_context(const char *what)
 
 } // namespace
 
-void process_ipiq(struct lwkt_globaldata *gd)
+void process_ipiq(struct lwkt_globaldata *gd, bool polling)
 {
 	struct lwkt_thread *td = gd->gd_curthread;
 	struct lwkt_ipiq *q = gd->gd_ipiq;
 	u32 n = 0;
 
 	/* Clear before looking: a message published after this gets a kick. */
-	__atomic_store_n(&gd->gd_npoll, 0, __ATOMIC_SEQ_CST);
+	if (!polling)
+		__atomic_store_n(&gd->gd_npoll, 0, __ATOMIC_SEQ_CST);
 	__atomic_fetch_and(&gd->gd_reqflags, ~(u32)RQF_IPIQ, __ATOMIC_SEQ_CST);
 	if (!q)
 		return;

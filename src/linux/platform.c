@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -195,7 +196,12 @@ void lwkt_plat_cpu_relax(void)
 
 u64 lwkt_plat_now_ns(void)
 {
-	return ktime_get_ns();
+	/*
+	 * The CPU's own clock (TSC based, a few ns): the idle loop's poll
+	 * deadline is all it serves. ktime_get_ns() may read an HPET, a
+	 * device access per call (e.g. in a VM whose TSC is unstable).
+	 */
+	return local_clock();
 }
 
 void lwkt_plat_log(const char *fmt, ...)
