@@ -182,10 +182,19 @@ extern "C" void lwkt_yield(void)
 
 	LWKT_ASSERT(td != &td->td_gd->gd_idlethread);
 	crit_enter_quick(td);
+	u64 switches = td->td_switches;
+
 	/* To the tail of our queue, so equal-priority threads go first. */
 	runq_dequeue(td);
 	runq_enqueue(td);
 	lwkt_switch();
+	/*
+	 * Nothing else was runnable: a thread that yields in a loop is
+	 * busy-waiting; give the host's own OS its chance (the kernel's
+	 * cond_resched() is otherwise only reached through a real switch).
+	 */
+	if (td->td_switches == switches)
+		lwkt_plat_cpu_relax();
 	crit_exit_quick(td);
 }
 

@@ -11,6 +11,7 @@
 #include <linux/uaccess.h>
 
 #include "linux/internal.h"
+#include "linux/xcpu.h"
 
 static struct dentry *lwkt_debugfs_dir;
 
@@ -70,6 +71,7 @@ int lwkt_debugfs_init(void)
 			    &lwkt_stats_fops);
 	debugfs_create_file("ctl", 0644, lwkt_debugfs_dir, NULL,
 			    &lwkt_ctl_fops);
+	lwkt_ipiq_debugfs_init(lwkt_debugfs_dir);
 	lwkt_knobs_init(lwkt_debugfs_dir);
 	return 0;
 }

@@ -4,6 +4,7 @@
  * defines its struct lwkt_ctl_workload, plus one line here.
  */
 #include "linux/internal.h"
+#include "linux/xcpu.h"
 
 const struct lwkt_ctl_workload *const lwkt_workloads[] = {
 	&lwkt_wl_help,
@@ -16,6 +17,10 @@ const struct lwkt_ctl_workload *const lwkt_workloads[] = {
 	&lwkt_wl_warn,
 	&lwkt_wl_sleep,
 	&lwkt_wl_overflow,
+	&lwkt_wl_xcpu,
+	&lwkt_wl_ipistorm,
+	&lwkt_wl_migrate,
+	&lwkt_wl_waitq,
 	&lwkt_wl_ipirate,
 };
 
