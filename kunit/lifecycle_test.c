@@ -85,19 +85,33 @@ static void lwkt_lifecycle_stopreq_leaves_thread_unscheduled(struct kunit *test)
 struct life_remote {
 	int cpu;
 	int err;
-	thread_t td;
+	int ran_on;		/* smp_processor_id() in the thread, or -1 */
+	int gd_cpu;		/* its td_gd's CPU */
 };
+
+static void life_remote_child(void *arg)
+{
+	struct life_remote *r = arg;
+
+	WRITE_ONCE(r->gd_cpu, curthread->td_gd->gd_cpuid);
+	smp_store_release(&r->ran_on, smp_processor_id());
+}
 
 static void life_remote_body(void *arg)
 {
 	struct life_remote *r = arg;
+	int i;
 
-	r->err = lwkt_create(lk_nop, NULL, &r->td, NULL, 0, r->cpu, "remote");
+	r->err = lwkt_create(life_remote_child, r, NULL, NULL, 0, r->cpu,
+			     "remote");
+	/* Bounded wait: it runs on the other CPU, at its own pace. */
+	for (i = 0; !r->err && i < 100000 && smp_load_acquire(&r->ran_on) < 0; i++)
+		lwkt_yield();
 }
 
-static void lwkt_lifecycle_create_on_another_cpu_is_einval(struct kunit *test)
+static void lwkt_lifecycle_create_on_another_cpu_runs_there(struct kunit *test)
 {
-	struct life_remote r = { .cpu = -1 };
+	struct life_remote r = { .cpu = -1, .ran_on = -1, .gd_cpu = -1 };
 	unsigned int cpu;
 
 	for_each_online_cpu(cpu)
@@ -106,8 +120,9 @@ static void lwkt_lifecycle_create_on_another_cpu_is_einval(struct kunit *test)
 	if (r.cpu < 0)
 		kunit_skip(test, "needs a second hosted CPU");
 	lk_run(test, TDPRI_KERN_DAEMON, life_remote_body, &r);
-	KUNIT_EXPECT_EQ(test, r.err, -EINVAL);
-	KUNIT_EXPECT_NULL(test, r.td);
+	KUNIT_EXPECT_EQ(test, r.err, 0);
+	KUNIT_EXPECT_EQ(test, r.ran_on, r.cpu);
+	KUNIT_EXPECT_EQ(test, r.gd_cpu, r.cpu);
 }
 
 static void life_reap_body(void *arg)
@@ -386,7 +401,7 @@ static void lwkt_lifecycle_create_from_linux_context(struct kunit *test)
 static struct kunit_case lwkt_lifecycle_cases[] = {
 	KUNIT_CASE(lwkt_lifecycle_new_thread_starts_outside_crit),
 	KUNIT_CASE(lwkt_lifecycle_stopreq_leaves_thread_unscheduled),
-	KUNIT_CASE(lwkt_lifecycle_create_on_another_cpu_is_einval),
+	KUNIT_CASE(lwkt_lifecycle_create_on_another_cpu_runs_there),
 	KUNIT_CASE(lwkt_lifecycle_exited_thread_reaped_into_cache),
 	KUNIT_CASE(lwkt_lifecycle_1000_threads_one_by_one),
 	KUNIT_CASE(lwkt_lifecycle_1000_threads_at_once),

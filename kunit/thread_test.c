@@ -8,6 +8,8 @@
  * they find. Under KASAN the kernel drops a cached thread's stack (see
  * lwkt_plat_thread_release()): stack reuse is expected only without it.
  */
+#include <lwkt/ipiq.h>
+
 #include "lwkt_kunit.h"
 
 static void thread_init_body(void *arg)
@@ -180,21 +182,36 @@ struct thread_remote {
 	int cpu;
 	thread_t remote;
 	thread_t local;
+	bool remote_gd_ok;
+	bool local_gd_ok;
 };
+
+/* On the thread's own CPU, as an IPI function: only its owner frees it. */
+static void thread_free_here(void *arg)
+{
+	lwkt_free_thread(arg);
+}
 
 static void thread_remote_body(void *arg)
 {
 	struct thread_remote *r = arg;
+	struct lwkt_globaldata *rgd = lwkt_cpu_gd(r->cpu);
 
 	r->remote = lwkt_alloc_thread(NULL, LWKT_THREAD_STACK, r->cpu);
 	r->local = lwkt_alloc_thread(NULL, LWKT_THREAD_STACK, LK_CPU);
-	if (r->remote)
-		lwkt_free_thread(r->remote);
-	if (r->local)
+	if (r->remote) {
+		r->remote_gd_ok = r->remote->td_gd == rgd;
+		/* After the IPI that links it there (same FIFO, in order). */
+		lwkt_wait_ipiq(rgd, lwkt_send_ipiq(rgd, thread_free_here,
+						   r->remote));
+	}
+	if (r->local) {
+		r->local_gd_ok = r->local->td_gd == mycpu;
 		lwkt_free_thread(r->local);
+	}
 }
 
-static void lwkt_thread_other_cpu_refused_for_now(struct kunit *test)
+static void lwkt_thread_alloc_on_another_cpu(struct kunit *test)
 {
 	struct thread_remote r = { .cpu = -1 };
 	unsigned int cpu;
@@ -205,8 +222,10 @@ static void lwkt_thread_other_cpu_refused_for_now(struct kunit *test)
 	if (r.cpu < 0)
 		kunit_skip(test, "needs a second hosted CPU");
 	lk_run(test, TDPRI_KERN_DAEMON, thread_remote_body, &r);
-	KUNIT_EXPECT_NULL(test, r.remote);
+	KUNIT_EXPECT_NOT_NULL(test, r.remote);
+	KUNIT_EXPECT_TRUE(test, r.remote_gd_ok);
 	KUNIT_EXPECT_NOT_NULL(test, r.local);
+	KUNIT_EXPECT_TRUE(test, r.local_gd_ok);
 }
 
 struct thread_comm {
@@ -250,7 +269,7 @@ static struct kunit_case lwkt_thread_cases[] = {
 	KUNIT_CASE(lwkt_thread_free_cache_keeps_six),
 	KUNIT_CASE(lwkt_thread_stack_reused_only_on_matching_size),
 	KUNIT_CASE(lwkt_thread_caller_owned_not_cached_or_freed),
-	KUNIT_CASE(lwkt_thread_other_cpu_refused_for_now),
+	KUNIT_CASE(lwkt_thread_alloc_on_another_cpu),
 	KUNIT_CASE(lwkt_thread_set_comm_formats),
 	{}
 };

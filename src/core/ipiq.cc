@@ -64,11 +64,15 @@ inline void kick(struct lwkt_globaldata *gd, struct lwkt_globaldata *target)
 	}
 }
 
-/* Wait for room in ip, serving our own queues: two CPUs may flood each other. */
+/*
+ * Wait for room in ip, serving our own queues: two CPUs may flood each
+ * other. A message we run meanwhile may itself send to the same target
+ * (a forwarded lwkt_schedule()), so the write index is re-read each time.
+ */
 void wait_for_room(struct lwkt_globaldata *gd, struct lwkt_globaldata *target,
-		   struct lwkt_ipiq *ip, u32 wi)
+		   struct lwkt_ipiq *ip)
 {
-	while (wi - load_acquire(&ip->ip_rindex) >= LWKT_IPIQ_HIGH) {
+	while (ip->ip_windex - load_acquire(&ip->ip_rindex) >= LWKT_IPIQ_HIGH) {
 		kick(gd, target);
 		if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ)
 			process_ipiq(gd);
@@ -103,7 +107,8 @@ int send(struct lwkt_globaldata *target, ipifunc_t func, void *arg,
 			crit_exit_quick(td);
 			return -LWKT_ENOBUFS;
 		}
-		wait_for_room(gd, target, ip, wi);
+		wait_for_room(gd, target, ip);
+		wi = ip->ip_windex;	/* nested sends may have moved it */
 	}
 	ip->ip_slot[wi & LWKT_IPIQ_MASK].func = func;
 	ip->ip_slot[wi & LWKT_IPIQ_MASK].arg = arg;

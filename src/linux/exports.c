@@ -6,7 +6,9 @@
  */
 #include <linux/export.h>
 
+#include <lwkt/ipiq.h>
 #include <lwkt/thread.h>
+#include <lwkt/wait.h>
 
 /* Threads */
 EXPORT_SYMBOL_GPL(lwkt_alloc_thread);
@@ -42,3 +44,25 @@ EXPORT_SYMBOL_GPL(crit_panic);
 /* Knobs */
 EXPORT_SYMBOL_GPL(lwkt_untimely_switch);
 EXPORT_SYMBOL_GPL(lwkt_panic_on_cscount);
+
+/* include/lwkt/thread.h: migration */
+EXPORT_SYMBOL_GPL(lwkt_setcpu_self);
+EXPORT_SYMBOL_GPL(lwkt_acquire);
+
+/* include/lwkt/ipiq.h */
+EXPORT_SYMBOL_GPL(lwkt_send_ipiq);
+EXPORT_SYMBOL_GPL(lwkt_send_ipiq_bycpu);
+EXPORT_SYMBOL_GPL(lwkt_send_ipiq_mask);
+EXPORT_SYMBOL_GPL(lwkt_send_ipiq_passive);
+EXPORT_SYMBOL_GPL(lwkt_send_ipiq_nowait);
+EXPORT_SYMBOL_GPL(lwkt_seq_ipiq);
+EXPORT_SYMBOL_GPL(lwkt_wait_ipiq);
+EXPORT_SYMBOL_GPL(lwkt_process_ipiq);
+EXPORT_SYMBOL_GPL(lwkt_cpusync_start);
+EXPORT_SYMBOL_GPL(lwkt_cpusync_finish);
+EXPORT_SYMBOL_GPL(lwkt_cpusync_simple);
+
+/* include/lwkt/wait.h */
+EXPORT_SYMBOL_GPL(lwkt_wait_init);
+EXPORT_SYMBOL_GPL(lwkt_block);
+EXPORT_SYMBOL_GPL(lwkt_signal);

@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IPI queues with real IPIs (tests/host/ipiq_test.cc in the kernel): FIFO
+ * order from several CPUs, deferral inside a critical section until
+ * crit_exit, processing from the kick's hardirq when the target is outside
+ * any critical section, sends to self / by number, a full FIFO.
+ *
+ * LWKT-side code records what it saw; the KUnit case checks it afterwards
+ * (never KUNIT_ASSERT in an LWKT thread).
+ */
+#include <linux/delay.h>
+#include <linux/ktime.h>
+#include <linux/preempt.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+
+#include <lwkt/ipiq.h>
+
+#include "lwkt_kunit.h"
+
+#define IK_TIMEOUT_NS	(5 * NSEC_PER_SEC)
+#define IK_MAXSRC	4
+
+/* The first @n hosted CPUs into @cpus; returns how many were found. */
+static int ik_cpus(int *cpus, int n)
+{
+	unsigned int cpu;
+	int i = 0;
+
+	for_each_online_cpu(cpu) {
+		if (i == n)
+			break;
+		if (lwkt_cpu_hosted(cpu))
+			cpus[i++] = cpu;
+	}
+	return i;
+}
+
+/* From an LWKT thread: wait for *@flag != 0, serving our IPIs. */
+static bool ik_wait_flag(int *flag)
+{
+	u64 end = ktime_get_ns() + IK_TIMEOUT_NS;
+
+	while (!READ_ONCE(*flag)) {
+		if (ktime_get_ns() > end)
+			return false;
+		lwkt_yield();
+		cpu_relax();
+		cond_resched();
+	}
+	return true;
+}
+
+/* Inside a critical section: spin, serve nothing. */
+static bool ik_spin_flag(int *flag)
+{
+	u64 end = ktime_get_ns() + IK_TIMEOUT_NS;
+
+	while (!READ_ONCE(*flag)) {
+		if (ktime_get_ns() > end)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+static void ik_busy_ms(int ms)
+{
+	u64 end = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
+
+	while (ktime_get_ns() < end)
+		cpu_relax();
+}
+
+/* --- FIFO order from several CPUs --- */
+
+struct ik_sink {
+	int next[NR_CPUS > 64 ? 64 : NR_CPUS];
+	int bad, count, wrong_cpu;
+	int cpu;
+};
+
+struct ik_msg {
+	struct ik_sink *sink;
+	int src, seq;
+};
+
+static void ik_record(void *arg)
+{
+	struct ik_msg *m = arg;
+	struct ik_sink *s = m->sink;
+
+	if (s->next[m->src] != m->seq)
+		s->bad++;
+	s->next[m->src] = m->seq + 1;
+	s->count++;
+	if (smp_processor_id() != s->cpu)
+		s->wrong_cpu++;
+}
+
+struct ik_fifo {
+	struct ik_sink sink;
+	struct ik_msg *msgs;	/* [src index][n] */
+	int n;
+	int target;
+	int src[IK_MAXSRC];
+	int failed_sends[IK_MAXSRC];
+};
+
+struct ik_fifo_arg {
+	struct ik_fifo *f;
+	int idx;
+};
+
+static void ik_fifo_sender(void *arg)
+{
+	struct ik_fifo_arg *a = arg;
+	struct ik_fifo *f = a->f;
+	struct lwkt_globaldata *t = lwkt_cpu_gd(f->target);
+	struct ik_msg *m = f->msgs + a->idx * f->n;
+	int i, seq = 0;
+
+	for (i = 0; i < f->n; i++) {
+		m[i].sink = &f->sink;
+		m[i].src = f->src[a->idx];
+		m[i].seq = i;
+		seq = lwkt_send_ipiq(t, ik_record, &m[i]);
+		if (seq <= 0)
+			f->failed_sends[a->idx]++;
+	}
+	lwkt_wait_ipiq(t, seq);
+}
+
+static void lwkt_ipiq_fifo_order_from_several_cpus(struct kunit *test)
+{
+	struct ik_fifo_arg args[IK_MAXSRC];
+	struct lwkt_job jobs[IK_MAXSRC];
+	int cpus[IK_MAXSRC + 1];
+	int ncpus = ik_cpus(cpus, IK_MAXSRC + 1);
+	struct ik_fifo *f;
+	int i, nsrc;
+
+	if (ncpus < 2)
+		kunit_skip(test, "needs 2 hosted CPUs");
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->n = 3000;
+	f->target = cpus[0];
+	f->sink.cpu = cpus[0];
+	nsrc = ncpus - 1;
+	f->msgs = kunit_kcalloc(test, nsrc * f->n, sizeof(*f->msgs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f->msgs);
+	for (i = 0; i < nsrc; i++) {
+		f->src[i] = cpus[i + 1];
+		args[i].f = f;
+		args[i].idx = i;
+	}
+	for (i = 0; i < nsrc; i++)
+		KUNIT_ASSERT_EQ(test, lwkt_job_start(&jobs[i], f->src[i],
+						     TDPRI_KERN_DAEMON,
+						     ik_fifo_sender, &args[i],
+						     "ipiq-fifo"), 0);
+	for (i = 0; i < nsrc; i++)
+		KUNIT_EXPECT_EQ(test, lwkt_job_wait(&jobs[i]), 0);
+	KUNIT_EXPECT_EQ(test, f->sink.bad, 0);
+	KUNIT_EXPECT_EQ(test, f->sink.count, nsrc * f->n);
+	KUNIT_EXPECT_EQ(test, f->sink.wrong_cpu, 0);
+	for (i = 0; i < nsrc; i++) {
+		KUNIT_EXPECT_EQ(test, f->sink.next[f->src[i]], f->n);
+		KUNIT_EXPECT_EQ(test, f->failed_sends[i], 0);
+	}
+}
+
+/* --- deferral inside a critical section --- */
+
+struct ik_defer {
+	int target, sender;
+	int in_crit, sent;
+	int ran;		/* written by the message, on target */
+	int ran_cpu;
+	int ran_during, ran_after_inner, ran_after;
+	int pending;
+	int timed_out;
+	int seq;
+};
+
+static void ik_defer_msg(void *arg)
+{
+	struct ik_defer *d = arg;
+
+	d->ran_cpu = smp_processor_id();
+	WRITE_ONCE(d->ran, 1);
+}
+
+static void ik_defer_target(void *arg)
+{
+	struct ik_defer *d = arg;
+	thread_t td = curthread;
+
+	crit_enter_quick(td);
+	crit_enter_quick(td);
+	WRITE_ONCE(d->in_crit, 1);
+	if (!ik_spin_flag(&d->sent))
+		d->timed_out = 1;
+	/* The kick has long arrived: it must have left the work pending. */
+	ik_busy_ms(20);
+	d->ran_during = READ_ONCE(d->ran);
+	d->pending = !!(READ_ONCE(mycpu->gd_reqflags) & RQF_IPIQ);
+	crit_exit_quick(td);
+	d->ran_after_inner = READ_ONCE(d->ran);
+	crit_exit_quick(td);
+	d->ran_after = READ_ONCE(d->ran);
+}
+
+static void ik_defer_sender(void *arg)
+{
+	struct ik_defer *d = arg;
+
+	if (!ik_wait_flag(&d->in_crit)) {
+		d->timed_out = 1;
+		WRITE_ONCE(d->sent, 1);
+		return;
+	}
+	d->seq = lwkt_send_ipiq(lwkt_cpu_gd(d->target), ik_defer_msg, d);
+	WRITE_ONCE(d->sent, 1);
+}
+
+static void lwkt_ipiq_deferred_inside_crit_until_crit_exit(struct kunit *test)
+{
+	struct ik_defer d = {};
+	struct lwkt_job jt, js;
+	int cpus[2];
+
+	if (ik_cpus(cpus, 2) < 2)
+		kunit_skip(test, "needs 2 hosted CPUs");
+	d.target = cpus[1];
+	d.sender = cpus[0];
+	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jt, d.target, TDPRI_KERN_DAEMON,
+					     ik_defer_target, &d, "defer-t"), 0);
+	KUNIT_ASSERT_EQ(test, lwkt_job_start(&js, d.sender, TDPRI_KERN_DAEMON,
+					     ik_defer_sender, &d, "defer-s"), 0);
+	KUNIT_EXPECT_EQ(test, lwkt_job_wait(&js), 0);
+	KUNIT_EXPECT_EQ(test, lwkt_job_wait(&jt), 0);
+	KUNIT_EXPECT_EQ(test, d.timed_out, 0);
+	KUNIT_EXPECT_GT(test, d.seq, 0);
+	KUNIT_EXPECT_EQ(test, d.ran_during, 0);
+	KUNIT_EXPECT_EQ(test, d.pending, 1);
+	KUNIT_EXPECT_EQ(test, d.ran_after_inner, 0);
+	KUNIT_EXPECT_EQ(test, d.ran_after, 1);
+	KUNIT_EXPECT_EQ(test, d.ran_cpu, d.target);
+}
+
+/* --- processing from the hardirq kick, outside any critical section --- */
+
+struct ik_hard {
+	int target, sender;
+	int looping, sent;
+	int ran;
+	int ran_cpu, ran_in_hardirq;
+	thread_t ran_curthread, target_td;
+	int seen_in_loop;
+	int loop_crit;
+	int timed_out;
+};
+
+static void ik_hard_msg(void *arg)
+{
+	struct ik_hard *h = arg;
+
+	h->ran_cpu = smp_processor_id();
+	h->ran_in_hardirq = !!in_hardirq();
+	h->ran_curthread = curthread;
+	WRITE_ONCE(h->ran, 1);
+}
+
+static void ik_hard_target(void *arg)
+{
+	struct ik_hard *h = arg;
+	u64 end = ktime_get_ns() + IK_TIMEOUT_NS;
+
+	h->target_td = curthread;
+	h->loop_crit = crit_test(curthread);
+	WRITE_ONCE(h->looping, 1);
+	/* No LWKT call in here: no crit_exit, no switch, no preemption point. */
+	while (!READ_ONCE(h->ran) && ktime_get_ns() < end)
+		cpu_relax();
+	h->seen_in_loop = READ_ONCE(h->ran);
+}
+
+static void ik_hard_sender(void *arg)
+{
+	struct ik_hard *h = arg;
+
+	if (!ik_wait_flag(&h->looping)) {
+		h->timed_out = 1;
+		return;
+	}
+	lwkt_send_ipiq(lwkt_cpu_gd(h->target), ik_hard_msg, h);
+	WRITE_ONCE(h->sent, 1);
+}
+
+static void lwkt_ipiq_runs_from_hardirq_outside_crit(struct kunit *test)
+{
+	struct ik_hard h = {};
+	struct lwkt_job jt, js;
+	int cpus[2];
+
+	if (ik_cpus(cpus, 2) < 2)
+		kunit_skip(test, "needs 2 hosted CPUs");
+	h.target = cpus[1];
+	h.sender = cpus[0];
+	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jt, h.target, TDPRI_KERN_DAEMON,
+					     ik_hard_target, &h, "hard-t"), 0);
+	KUNIT_ASSERT_EQ(test, lwkt_job_start(&js, h.sender, TDPRI_KERN_DAEMON,
+					     ik_hard_sender, &h, "hard-s"), 0);
+	KUNIT_EXPECT_EQ(test, lwkt_job_wait(&js), 0);
+	KUNIT_EXPECT_EQ(test, lwkt_job_wait(&jt), 0);
+	KUNIT_EXPECT_EQ(test, h.timed_out, 0);
+	KUNIT_EXPECT_EQ(test, h.loop_crit, 0);
+	KUNIT_EXPECT_EQ(test, h.seen_in_loop, 1);
+	KUNIT_EXPECT_EQ(test, h.ran_cpu, h.target);
+	KUNIT_EXPECT_EQ(test, h.ran_in_hardirq, 1);
+	KUNIT_EXPECT_PTR_EQ(test, h.ran_curthread, h.target_td);
+}
+
+/* --- to self, by number --- */
+
+struct ik_self {
+	int ran, ran_cpu, crit;
+	int rc_self, rc_neg, rc_big, rc_other;
+	int other_cpu, other_ran_cpu;
+	int self_cpu;
+};
+
+static void ik_self_fn(void *arg)
+{
+	struct ik_self *s = arg;
+
+	s->ran++;
+	s->ran_cpu = smp_processor_id();
+	s->crit = crit_test(curthread);
+}
+
+static void ik_other_fn(void *arg)
+{
+	struct ik_self *s = arg;
+
+	s->other_ran_cpu = smp_processor_id();
+}
+
+static void ik_self_body(void *arg)
+{
+	struct ik_self *s = arg;
+
+	s->self_cpu = smp_processor_id();
+	s->rc_self = lwkt_send_ipiq(mycpu, ik_self_fn, s);
+	s->rc_neg = lwkt_send_ipiq_bycpu(-1, ik_self_fn, s);
+	s->rc_big = lwkt_send_ipiq_bycpu(nr_cpu_ids, ik_self_fn, s);
+	s->rc_other = lwkt_send_ipiq_bycpu(s->other_cpu, ik_other_fn, s);
+	if (s->rc_other > 0)
+		lwkt_wait_ipiq(lwkt_cpu_gd(s->other_cpu), s->rc_other);
+}
+
+static void lwkt_ipiq_send_to_self_and_bycpu(struct kunit *test)
+{
+	struct ik_self s = { .other_ran_cpu = -1 };
+	int cpus[2];
+
+	if (ik_cpus(cpus, 2) < 2)
+		kunit_skip(test, "needs 2 hosted CPUs");
+	s.other_cpu = cpus[1];
+	KUNIT_ASSERT_EQ(test, lwkt_job_run(cpus[0], TDPRI_KERN_DAEMON,
+					   ik_self_body, &s, "ipiq-self"), 0);
+	KUNIT_EXPECT_EQ(test, s.rc_self, 0);
+	KUNIT_EXPECT_EQ(test, s.ran, 1);
+	KUNIT_EXPECT_EQ(test, s.ran_cpu, s.self_cpu);
+	KUNIT_EXPECT_EQ(test, s.crit, 1);
+	KUNIT_EXPECT_EQ(test, s.rc_neg, -22);
+	KUNIT_EXPECT_EQ(test, s.rc_big, -22);
+	KUNIT_EXPECT_GT(test, s.rc_other, 0);
+	KUNIT_EXPECT_EQ(test, s.other_ran_cpu, s.other_cpu);
+}
+
+/* --- a full FIFO: _nowait fails, everything queued arrives in order --- */
+
+struct ik_full {
+	struct ik_sink sink;
+	struct ik_msg msgs[LWKT_IPIQ_SIZE + 1];
+	int target, sender;
+	int in_crit, release;
+	int queued, rc, rc_after;
+	u64 fifofull;
+	int count_in_crit, count_after;
+	int timed_out;
+};
+
+static void ik_full_target(void *arg)
+{
+	struct ik_full *f = arg;
+	thread_t td = curthread;
+
+	crit_enter_quick(td);
+	WRITE_ONCE(f->in_crit, 1);
+	if (!ik_spin_flag(&f->release))
+		f->timed_out = 1;
+	f->count_in_crit = f->sink.count;
+	crit_exit_quick(td);
+	f->count_after = f->sink.count;
+}
+
+static void ik_full_sender(void *arg)
+{
+	struct ik_full *f = arg;
+	struct lwkt_globaldata *t = lwkt_cpu_gd(f->target);
+	u64 full;
+	int i, rc = 0;
+
+	if (!ik_wait_flag(&f->in_crit)) {
+		f->timed_out = 1;
+		WRITE_ONCE(f->release, 1);
+		return;
+	}
+	full = mycpu->gd_cnt.ipiq_fifofull;
+	for (i = 0; i <= LWKT_IPIQ_SIZE; i++) {
+		f->msgs[i].sink = &f->sink;
+		f->msgs[i].src = f->sender;
+		f->msgs[i].seq = i;
+		rc = lwkt_send_ipiq_nowait(t, ik_record, &f->msgs[i]);
+		if (rc < 0)
+			break;
+	}
+	f->queued = i;
+	f->rc = rc;
+	f->fifofull = mycpu->gd_cnt.ipiq_fifofull - full;
+	WRITE_ONCE(f->release, 1);
+	lwkt_wait_ipiq(t, lwkt_seq_ipiq(t));
+	f->rc_after = lwkt_send_ipiq_nowait(t, ik_record, &f->msgs[i]);
+	if (f->rc_after > 0)
+		lwkt_wait_ipiq(t, f->rc_after);
+}
+
+static void lwkt_ipiq_nowait_fails_on_a_full_fifo(struct kunit *test)
+{
+	struct lwkt_job jt, js;
+	struct ik_full *f;
+	int cpus[2];
+
+	if (ik_cpus(cpus, 2) < 2)
+		kunit_skip(test, "needs 2 hosted CPUs");
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->target = cpus[1];
+	f->sender = cpus[0];
+	f->sink.cpu = f->target;
+	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jt, f->target, TDPRI_KERN_DAEMON,
+					     ik_full_target, f, "full-t"), 0);
+	KUNIT_ASSERT_EQ(test, lwkt_job_start(&js, f->sender, TDPRI_KERN_DAEMON,
+					     ik_full_sender, f, "full-s"), 0);
+	KUNIT_EXPECT_EQ(test, lwkt_job_wait(&js), 0);
+	KUNIT_EXPECT_EQ(test, lwkt_job_wait(&jt), 0);
+	KUNIT_EXPECT_EQ(test, f->timed_out, 0);
+	KUNIT_EXPECT_EQ(test, f->rc, -105);
+	KUNIT_EXPECT_GE(test, f->queued, LWKT_IPIQ_HIGH);
+	KUNIT_EXPECT_LE(test, f->queued, LWKT_IPIQ_SIZE);
+	KUNIT_EXPECT_EQ(test, f->fifofull, 1);
+	KUNIT_EXPECT_EQ(test, f->count_in_crit, 0);
+	KUNIT_EXPECT_EQ(test, f->count_after, f->queued);
+	KUNIT_EXPECT_GT(test, f->rc_after, 0);
+	KUNIT_EXPECT_EQ(test, f->sink.count, f->queued + 1);
+	KUNIT_EXPECT_EQ(test, f->sink.bad, 0);
+}
+
+static struct kunit_case lwkt_ipiq_cases[] = {
+	KUNIT_CASE(lwkt_ipiq_fifo_order_from_several_cpus),
+	KUNIT_CASE(lwkt_ipiq_deferred_inside_crit_until_crit_exit),
+	KUNIT_CASE(lwkt_ipiq_runs_from_hardirq_outside_crit),
+	KUNIT_CASE(lwkt_ipiq_send_to_self_and_bycpu),
+	KUNIT_CASE(lwkt_ipiq_nowait_fails_on_a_full_fifo),
+	{}
+};
+
+static struct kunit_suite lwkt_ipiq_suite = {
+	.name = "lwkt_ipiq",
+	.test_cases = lwkt_ipiq_cases,
+};
+
+kunit_test_suites(&lwkt_ipiq_suite);

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+// Wait queues across simulated CPUs (include/lwkt/wait.h): the generation
+// interlock of lwkt_block(), lwkt_signal() by count (oldest first) and for
+// all, the lost-wakeup race, lwkt_schedule() of a sleeper.
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <lwkt/ipiq.h>
+#include <lwkt/wait.h>
+
+#include "lwkt_fixture.h"
+
+namespace {
+
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+constexpr int kScale = 4;
+#else
+constexpr int kScale = 1;
+#endif
+
+constexpr auto kTimeout = std::chrono::seconds(30);
+
+std::mutex g_mu;
+std::deque<std::function<void()>> g_bodies;
+
+thread_t spawn_on(int cpu, std::function<void()> f, int flags = 0,
+		  const char *name = "x")
+{
+	std::function<void()> *body;
+	thread_t td = nullptr;
+
+	{
+		std::lock_guard<std::mutex> l(g_mu);
+		g_bodies.push_back(std::move(f));
+		body = &g_bodies.back();
+	}
+	EXPECT_EQ(0, lwkt_create(lt::call_body, body, &td, nullptr, flags, cpu,
+				 "%s", name));
+	return td;
+}
+
+void run_parallel(std::vector<std::pair<int, std::function<void()>>> jobs,
+		  int pri = TDPRI_KERN_DAEMON)
+{
+	std::vector<std::thread> ts;
+
+	for (auto &j : jobs)
+		ts.emplace_back([&j, pri] {
+			lwkt_user_run(j.first, pri, lt::call_body, &j.second);
+		});
+	for (auto &t : ts)
+		t.join();
+}
+
+template <typename F>
+bool wait_for(F cond)
+{
+	auto end = std::chrono::steady_clock::now() + kTimeout;
+
+	while (!cond()) {
+		if (std::chrono::steady_clock::now() > end)
+			return false;
+		lwkt_yield();
+		std::this_thread::yield();
+	}
+	return true;
+}
+
+void sleep_ms(int ms)
+{
+	std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+int load(const int *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+} // namespace
+
+class WaitQ : public LwktTest {
+protected:
+	WaitQ() { ncpus_ = 4; }
+	void TearDown() override
+	{
+		LwktTest::TearDown();
+		g_bodies.clear();
+	}
+};
+
+class WaitQ2 : public WaitQ {
+protected:
+	WaitQ2() { ncpus_ = 2; }
+};
+
+// The generation moved since the caller read it: lwkt_block() returns at
+// once, without switching, and hands back the new generation.
+TEST_F(WaitQ2, BlockReturnsAtOnceWhenTheGenerationMoved)
+{
+	run([] {
+		struct lwkt_wait w;
+		int gen;
+
+		lwkt_wait_init(&w);
+		EXPECT_EQ(w.wa_gen, 0);
+		EXPECT_EQ(w.wa_count, 0);
+		gen = load(&w.wa_gen);
+		lwkt_signal(&w, 1);	// nobody waits: only the generation moves
+		EXPECT_EQ(w.wa_gen, gen + 1);
+
+		u64 switches = lt::cnt().switch_count;
+		u64 mine = curthread->td_switches;
+
+		lwkt_block(&w, "moved", &gen);
+		EXPECT_EQ(gen, w.wa_gen);
+		EXPECT_EQ(lt::cnt().switch_count, switches);
+		EXPECT_EQ(curthread->td_switches, mine);
+		EXPECT_EQ(w.wa_count, 0);
+		EXPECT_EQ(curthread->td_wait, nullptr);
+		EXPECT_TRUE(curthread->td_flags & TDF_RUNQ);
+
+		// Signalled from another CPU: the same.
+		gen = load(&w.wa_gen);
+		std::atomic<int> done{0};
+		spawn_on(1, [&] {
+			lwkt_signal(&w, -1);
+			done = 1;
+		});
+		EXPECT_TRUE(wait_for([&] { return done.load() != 0; }));
+		lwkt_block(&w, "moved", &gen);
+		EXPECT_EQ(gen, w.wa_gen);
+		EXPECT_EQ(curthread->td_switches, mine);
+	});
+}
+
+namespace {
+
+// Waiters on CPUs 1..3, queued in a known order; they record the order
+// they are woken in.
+struct Wakeups {
+	struct lwkt_wait w;
+	std::atomic<int> order[8];
+	std::atomic<int> n{0};
+	std::atomic<int> wrong_cpu{0};
+	std::atomic<int> exited{0};
+};
+
+void start_waiters(Wakeups *wk, int count)
+{
+	for (int i = 0; i < count; ++i) {
+		int cpu = 1 + i % 3;
+
+		spawn_on(cpu, [wk, i, cpu] {
+			int gen = load(&wk->w.wa_gen);
+
+			// No condition: the test counts actual wakeups.
+			lwkt_block(&wk->w, "wq", &gen);
+			wk->order[wk->n.fetch_add(1)] = i;
+			if (mycpu->gd_cpuid != cpu)
+				wk->wrong_cpu.fetch_add(1);
+			wk->exited.fetch_add(1);
+		}, 0, "waiter");
+		// Queued before the next one starts: a known FIFO order.
+		EXPECT_TRUE(wait_for([&] { return load(&wk->w.wa_count) == i + 1; }));
+	}
+}
+
+} // namespace
+
+// lwkt_signal(w, 1) wakes exactly one waiter, the oldest; the others stay
+// asleep until signalled; lwkt_signal(w, -1) wakes all the rest. Waiters
+// wake on their own CPUs.
+TEST_F(WaitQ, SignalByCountWakesTheOldestFirstAndAllWakesTheRest)
+{
+	static Wakeups wk;
+
+	for (auto &o : wk.order)
+		o = -1;
+	wk.n = 0;
+	wk.wrong_cpu = 0;
+	wk.exited = 0;
+	lwkt_wait_init(&wk.w);
+	run([] {
+		start_waiters(&wk, 6);
+		lwkt_signal(&wk.w, 1);
+		EXPECT_TRUE(wait_for([] { return wk.n.load() == 1; }));
+		sleep_ms(20);
+		EXPECT_EQ(wk.n.load(), 1);	// exactly one
+		EXPECT_EQ(wk.order[0].load(), 0);	// the oldest
+		EXPECT_EQ(load(&wk.w.wa_count), 5);
+
+		lwkt_signal(&wk.w, 2);
+		EXPECT_TRUE(wait_for([] { return wk.n.load() == 3; }));
+		sleep_ms(20);
+		EXPECT_EQ(wk.n.load(), 3);
+		EXPECT_EQ(load(&wk.w.wa_count), 3);
+
+		lwkt_signal(&wk.w, -1);
+		EXPECT_TRUE(wait_for([] { return wk.exited.load() == 6; }));
+		EXPECT_EQ(load(&wk.w.wa_count), 0);
+	});
+	// Woken in queue order, 1 and 2 in some order, then the rest.
+	int pos[6];
+	for (int i = 0; i < 6; ++i)
+		pos[wk.order[i].load()] = i;
+	EXPECT_EQ(pos[0], 0);
+	EXPECT_LT(pos[1], 3);
+	EXPECT_LT(pos[2], 3);
+	EXPECT_GE(pos[3], 3);
+	EXPECT_EQ(wk.wrong_cpu.load(), 0);
+}
+
+// The lost-wakeup race, many rounds: a waiter on CPU 1 reads the
+// generation, checks its condition, blocks; a signaller on CPU 0 sets the
+// condition and signals. Every round completes.
+TEST_F(WaitQ2, NoLostWakeupBetweenConditionCheckAndBlock)
+{
+	const int rounds = 20000 / kScale;
+	struct R {
+		struct lwkt_wait w;
+		std::atomic<int> cond{0};
+		std::atomic<int> ack{0};
+		std::atomic<int> abort{0};
+		long blocks = 0;
+	} r;
+	std::vector<std::pair<int, std::function<void()>>> jobs;
+
+	lwkt_wait_init(&r.w);
+	jobs.emplace_back(1, [&] {
+		for (int i = 1; i <= rounds; ++i) {
+			int gen = load(&r.w.wa_gen);
+
+			while (r.cond.load() < i && !r.abort.load()) {
+				++r.blocks;
+				lwkt_block(&r.w, "race", &gen);
+			}
+			r.ack = i;
+		}
+	});
+	jobs.emplace_back(0, [&] {
+		for (int i = 1; i <= rounds; ++i) {
+			r.cond = i;
+			lwkt_signal(&r.w, 1);
+			if (!wait_for([&] { return r.ack.load() >= i; })) {
+				ADD_FAILURE() << "round " << i << " lost its wakeup";
+				r.abort = 1;
+				r.cond = rounds;
+				lwkt_signal(&r.w, -1);
+				return;
+			}
+		}
+	});
+	run_parallel(std::move(jobs));
+	EXPECT_EQ(r.ack.load(), rounds);
+	EXPECT_EQ(r.w.wa_count, 0);
+	EXPECT_GT(r.blocks, 0);
+}
+
+// Several waiters on three CPUs sharing one wait structure and one counter
+// of tokens; two signallers on CPU 0 hand out tokens one at a time with
+// lwkt_signal(w, 1). Every token is consumed; nobody sleeps forever.
+TEST_F(WaitQ, ManyWaitersManySignallersNoLostWakeup)
+{
+	const int per_waiter = 2000 / kScale;
+	const int waiters = 6;
+	struct S {
+		struct lwkt_wait w;
+		std::atomic<int> tokens{0};
+		std::atomic<int> consumed{0};
+		std::atomic<int> abort{0};
+	} s;
+	std::vector<std::pair<int, std::function<void()>>> jobs;
+
+	lwkt_wait_init(&s.w);
+	for (int k = 0; k < waiters; ++k)
+		jobs.emplace_back(1 + k % 3, [&] {
+			for (int i = 0; i < per_waiter && !s.abort.load(); ++i) {
+				int gen = load(&s.w.wa_gen);
+
+				for (;;) {
+					int t = s.tokens.load();
+
+					if (t > 0 && s.tokens.compare_exchange_weak(t, t - 1))
+						break;
+					if (s.abort.load())
+						return;
+					if (t <= 0)
+						lwkt_block(&s.w, "token", &gen);
+				}
+				s.consumed.fetch_add(1);
+			}
+		});
+	jobs.emplace_back(0, [&] {
+		const int total = per_waiter * waiters;
+
+		for (int i = 0; i < total; ++i) {
+			s.tokens.fetch_add(1);
+			lwkt_signal(&s.w, 1);
+			if ((i & 15) == 15)
+				lwkt_yield();
+		}
+		if (!wait_for([&] { return s.consumed.load() == total; })) {
+			ADD_FAILURE() << "consumed " << s.consumed.load() << " of "
+				      << total;
+			s.abort = 1;
+			lwkt_signal(&s.w, -1);
+		}
+	});
+	run_parallel(std::move(jobs));
+	EXPECT_EQ(s.consumed.load(), per_waiter * waiters);
+	EXPECT_EQ(s.tokens.load(), 0);
+}
+
+// lwkt_schedule() of a thread asleep on a wait structure, from another
+// CPU, takes it off the wait queue (wa_count drops, td_wait clears) and
+// it returns from lwkt_block() as from a spurious wakeup.
+TEST_F(WaitQ2, ScheduleOfASleeperTakesItOffTheWaitQueue)
+{
+	struct S {
+		struct lwkt_wait w;
+		std::atomic<thread_t> td{nullptr};
+		std::atomic<int> returned{0};
+		int count_after = -1;
+		struct lwkt_wait *td_wait_after = nullptr;
+		int gen_before = -1, gen_after = -1;
+	} s;
+	std::vector<std::pair<int, std::function<void()>>> jobs;
+
+	lwkt_wait_init(&s.w);
+	jobs.emplace_back(1, [&] {
+		int gen = load(&s.w.wa_gen);
+
+		s.gen_before = gen;
+		s.td = curthread;
+		lwkt_block(&s.w, "sched", &gen);
+		s.gen_after = gen;
+		s.count_after = load(&s.w.wa_count);
+		s.td_wait_after = curthread->td_wait;
+		s.returned = 1;
+	});
+	jobs.emplace_back(0, [&] {
+		EXPECT_TRUE(wait_for([&] { return load(&s.w.wa_count) == 1; }));
+		EXPECT_EQ(__atomic_load_n(&s.td.load()->td_wait, __ATOMIC_ACQUIRE),
+			  &s.w);
+		sleep_ms(10);
+		EXPECT_EQ(s.returned.load(), 0);	// asleep
+		lwkt_schedule(s.td.load());
+		EXPECT_TRUE(wait_for([&] { return s.returned.load() != 0; }));
+		EXPECT_EQ(load(&s.w.wa_count), 0);
+		// A signal now finds nobody: only the generation moves.
+		int gen = load(&s.w.wa_gen);
+		lwkt_signal(&s.w, -1);
+		EXPECT_EQ(load(&s.w.wa_gen), gen + 1);
+	});
+	run_parallel(std::move(jobs));
+	EXPECT_EQ(s.count_after, 0);
+	EXPECT_EQ(s.td_wait_after, nullptr);
+	EXPECT_EQ(s.gen_after, s.gen_before);	// not signalled
+}
+
+// lwkt_signal() from outside LWKT context (the test's own pthread) is
+// forwarded and wakes a waiter.
+TEST_F(WaitQ2, SignalFromOutsideLwktContextWakes)
+{
+	static struct lwkt_wait w;
+	static std::atomic<int> woke;
+	std::atomic<int> *wokep = &woke;
+
+	lwkt_wait_init(&w);
+	woke = 0;
+	std::thread waiter([wokep] {
+		lwkt_user_run(1, TDPRI_KERN_DAEMON, [](void *a) {
+			int gen = load(&w.wa_gen);
+
+			lwkt_block(&w, "foreign", &gen);
+			static_cast<std::atomic<int> *>(a)->store(1);
+		}, wokep);
+	});
+	auto end = std::chrono::steady_clock::now() + kTimeout;
+	while (load(&w.wa_count) == 0 && std::chrono::steady_clock::now() < end)
+		sleep_ms(1);
+	EXPECT_EQ(load(&w.wa_count), 1);
+	lwkt_signal(&w, 1);
+	waiter.join();
+	EXPECT_EQ(woke.load(), 1);
+}
