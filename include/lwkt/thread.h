@@ -100,6 +100,7 @@ struct lwkt_thread {
 	int td_nest_count;		/* deferred-work nesting depth */
 	struct lwkt_thread *td_freewait;	/* sleeper in lwkt_wait_free() */
 	u64 td_switches;		/* times switched to */
+	u32 td_tid;			/* unique id for tracing; 0: idle */
 	void *td_host[2];		/* host-private (sanitizer fibers...) */
 	char td_comm[LWKT_MAXCOMLEN + 1];	/* name */
 };

@@ -10,6 +10,7 @@
 #include "core/debug.h"
 #include "core/internal.h"
 #include "core/runq.h"
+#include "core/trace.h"
 
 namespace lwkt {
 namespace {
@@ -52,6 +53,7 @@ extern "C" void lwkt_schedule_self(struct lwkt_thread *td)
 	crit_enter_quick(td);
 	LWKT_ASSERT(td->td_wait == nullptr);
 	LWKT_ASSERT(td != &td->td_gd->gd_idlethread);
+	trace_schedule(td);
 	runq_enqueue(td);
 	crit_exit_quick(td);
 }
@@ -60,6 +62,7 @@ extern "C" void lwkt_deschedule_self(struct lwkt_thread *td)
 {
 	crit_enter_quick(td);
 	LWKT_ASSERT(td->td_wait == nullptr);
+	trace_deschedule(td);
 	runq_dequeue(td);
 	crit_exit_quick(td);
 }
@@ -76,6 +79,7 @@ extern "C" void lwkt_schedule(struct lwkt_thread *td)
 	LWKT_ASSERT(!(td->td_flags & (TDF_EXITING | TDF_DEADTHREAD)));
 	CritSection crit(cur);
 
+	trace_schedule(td);
 	if (td == cur) {
 		runq_enqueue(td);
 	} else if (td->td_wait) {
@@ -99,6 +103,7 @@ extern "C" void lwkt_deschedule(struct lwkt_thread *td)
 
 	CritSection crit(cur);
 
+	trace_deschedule(td);
 	if (td == cur || td->td_gd == gd)
 		runq_dequeue(td);
 	else
