@@ -153,6 +153,63 @@ void lwkt_plat_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void lwkt_plat_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* --- tracing (thread context, inside a critical section) --- */
+
+/*
+ * Bit numbers in lwkt_trace_mask: the core calls the matching
+ * lwkt_plat_trace_*() only while its bit is set, so a disabled event costs
+ * one load and one branch. The kernel sets a bit when its tracepoint gets
+ * its first probe and clears it with the last; the userland host lets
+ * tests set them.
+ */
+#define LWKT_TRACE_SWITCH	0
+#define LWKT_TRACE_SCHEDULE	1
+#define LWKT_TRACE_DESCHEDULE	2
+#define LWKT_TRACE_PREEMPT	3
+#define LWKT_TRACE_CREATE	4
+#define LWKT_TRACE_EXIT		5
+/*
+ * Not an event: a reader waits for a snapshot of this CPU's threads
+ * (debugfs "threads"). The switch hook is the one place a busy CPU
+ * reaches often in LWKT context, so lwkt_plat_trace_switch() serves it.
+ */
+#define LWKT_TRACE_SNAPSHOT	16
+
+/* Plain zero-initialised global (no constructor); set/cleared atomically. */
+extern unsigned long lwkt_trace_mask;
+
+/* lwkt_preempt() outcomes, as counted in preempt_hit/_miss/_weird. */
+enum lwkt_preempt_result {
+	LWKT_PREEMPT_HIT,
+	LWKT_PREEMPT_MISS,
+	LWKT_PREEMPT_WEIRD,
+};
+
+/*
+ * The current CPU @gd switches stacks from @prev to @next (every switch:
+ * lwkt_switch() and preemption). Called before gd_curthread changes.
+ * Called when LWKT_TRACE_SWITCH or LWKT_TRACE_SNAPSHOT is set.
+ */
+void lwkt_plat_trace_switch(struct lwkt_globaldata *gd,
+			    struct lwkt_thread *prev, struct lwkt_thread *next);
+/* @td is made runnable (or stays so) by the current CPU. */
+void lwkt_plat_trace_schedule(struct lwkt_thread *td);
+/* @td is taken off its run queue by the current CPU. */
+void lwkt_plat_trace_deschedule(struct lwkt_thread *td);
+/* The current thread @td tried to let @ntd preempt it. */
+void lwkt_plat_trace_preempt(struct lwkt_thread *td, struct lwkt_thread *ntd,
+			     enum lwkt_preempt_result result);
+/* lwkt_create() made @td (named, not yet scheduled). */
+void lwkt_plat_trace_thread_create(struct lwkt_thread *td);
+/* @td, the current thread, calls lwkt_exit(). */
+void lwkt_plat_trace_thread_exit(struct lwkt_thread *td);
+/*
+ * Bytes of @td's stack ever used (high-water mark), scanning up from the
+ * lowest word for the first non-zero one; 0 if @td has no stack. @td is
+ * not running, or is the caller. Stacks are zeroed when allocated.
+ */
+u32 lwkt_plat_stack_used(const struct lwkt_thread *td);
+
 LWKT_EXTERN_C_END
 
 #endif /* LWKT_PLATFORM_H */

@@ -27,6 +27,8 @@ LWKT_EXTERN_C_BEGIN
  * callback runs (lwkt_ipiq_intr()). A Linux task that is not a host, or
  * any other interrupt, gets false. A few instructions, no call:
  * the thread API asks it on every lwkt_schedule().
+ *
+ * Return: true in LWKT context.
  */
 static inline bool lwkt_in_lwkt_context(void)
 {
@@ -125,6 +127,8 @@ static inline void crit_exit_gd(struct lwkt_globaldata *gd)
 /**
  * crit_test - is the thread inside a critical section?
  * @td:	the thread
+ *
+ * Return: non-zero when @td holds at least one critical level.
  */
 static inline int crit_test(struct lwkt_thread *td)
 {

@@ -22,6 +22,14 @@ extern struct lwkt_globaldata *lwkt_gd_pcpu;	/* per-CPU */
 }
 #endif
 
+/**
+ * lwkt_mycpu - the current CPU's globaldata
+ *
+ * One %gs-relative load. Valid in LWKT context (an LWKT thread or a host's idle
+ * loop); elsewhere it may be NULL or another CPU's.
+ *
+ * Return: the globaldata of the CPU the caller runs on.
+ */
 static inline struct lwkt_globaldata *lwkt_mycpu(void)
 {
 	struct lwkt_globaldata *gd;

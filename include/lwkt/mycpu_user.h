@@ -19,6 +19,14 @@ extern __thread struct lwkt_globaldata *lwkt_user_curgd;
 }
 #endif
 
+/**
+ * lwkt_mycpu - the current CPU's globaldata
+ *
+ * A __thread load. Valid in LWKT context (an LWKT thread or a host's idle
+ * loop); elsewhere it may be NULL or another CPU's.
+ *
+ * Return: the globaldata of the CPU the caller runs on.
+ */
 static inline struct lwkt_globaldata *lwkt_mycpu(void)
 {
 	return lwkt_user_curgd;

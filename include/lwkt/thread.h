@@ -101,6 +101,7 @@ struct lwkt_thread {
 	int td_nest_count;		/* deferred-work nesting depth */
 	struct lwkt_thread *td_freewait;	/* sleeper in lwkt_wait_free() */
 	u64 td_switches;		/* times switched to */
+	u32 td_tid;			/* unique id for tracing; 0: idle */
 	void *td_host[2];		/* host-private (sanitizer fibers...) */
 	char td_comm[LWKT_MAXCOMLEN + 1];	/* name */
 };
@@ -177,23 +178,32 @@ void lwkt_set_entry(thread_t td, void (*func)(void *), void *arg);
  *
  * Return: 0, or -LWKT_ENOMEM / -LWKT_EINVAL (nothing created).
  */
+__printf(7, 8)
 int lwkt_create(void (*func)(void *), void *arg, thread_t *tdp,
-		thread_t template_td, int tdflags, int cpu, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
+		thread_t template_td, int tdflags, int cpu, const char *fmt, ...);
 
 /**
  * lwkt_create_owned - lwkt_create() on behalf of @owner
  * @owner:	in the kernel, the creating module: pinned (a module
  *		reference) until the thread exits, so its code cannot be
  *		unloaded under the thread. NULL: nothing to pin.
+ * @func:	entry; returning from it calls lwkt_exit()
+ * @arg:	its argument
+ * @tdp:	where to store the thread, or NULL
+ * @template_td: caller-owned structure to use, or NULL to allocate
+ * @tdflags:	TDF_* to add; TDF_STOPREQ: do not schedule
+ * @cpu:	owning CPU, -1 for this one
+ * @fmt:	printf-like name
  *
  * Kernel C callers get this automatically: lwkt_create() is a macro that
  * passes THIS_MODULE. The other arguments are lwkt_create()'s.
+ *
+ * Return: 0, or -LWKT_ENOMEM / -LWKT_EINVAL (nothing created).
  */
+__printf(8, 9)
 int lwkt_create_owned(void *owner, void (*func)(void *), void *arg,
 		      thread_t *tdp, thread_t template_td, int tdflags,
-		      int cpu, const char *fmt, ...)
-	__attribute__((format(printf, 8, 9)));
+		      int cpu, const char *fmt, ...);
 
 #if defined(__KERNEL__) && !defined(__cplusplus)
 #define lwkt_create(...)	lwkt_create_owned(THIS_MODULE, __VA_ARGS__)
@@ -229,8 +239,8 @@ void lwkt_free_thread(thread_t td);
  *
  * Truncated to LWKT_MAXCOMLEN characters.
  */
-void lwkt_set_comm(thread_t td, const char *ctl, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(2, 3)
+void lwkt_set_comm(thread_t td, const char *ctl, ...);
 
 /**
  * lwkt_hold - take a reference that keeps @td's memory from being recycled

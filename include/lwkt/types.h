@@ -26,6 +26,11 @@ typedef long long s64;
 #endif
 #endif
 
+/* The kernel's spelling, which scripts/kernel-doc knows to skip. */
+#ifndef __printf
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#endif
+
 #ifdef __cplusplus
 #define LWKT_EXTERN_C_BEGIN extern "C" {
 #define LWKT_EXTERN_C_END }

@@ -15,19 +15,24 @@
 #include "core/internal.h"
 #include "core/mplock.h"
 #include "core/runq.h"
+#include "core/trace.h"
 
 using namespace lwkt;
 
 namespace {
 
-inline void miss(struct lwkt_globaldata *gd)
+inline void miss(struct lwkt_globaldata *gd, struct lwkt_thread *td,
+		 struct lwkt_thread *ntd)
 {
+	trace_preempt(td, ntd, LWKT_PREEMPT_MISS);
 	++gd->gd_cnt.preempt_miss;
 	need_lwkt_resched(gd);
 }
 
-inline void weird(struct lwkt_globaldata *gd)
+inline void weird(struct lwkt_globaldata *gd, struct lwkt_thread *td,
+		  struct lwkt_thread *ntd)
 {
+	trace_preempt(td, ntd, LWKT_PREEMPT_WEIRD);
 	++gd->gd_cnt.preempt_weird;
 	need_lwkt_resched(gd);
 }
@@ -46,25 +51,26 @@ extern "C" void lwkt_preempt(struct lwkt_thread *ntd, int critpri)
 
 	/* Not better than us: not even a reschedule is needed. */
 	if (td_prio(ntd) <= td_prio(td)) {
+		trace_preempt(td, ntd, LWKT_PREEMPT_MISS);
 		++gd->gd_cnt.preempt_miss;
 		return;
 	}
 	/* Our caller's caller is inside a critical section of its own. */
 	if ((td->td_pri & ~TDPRI_MASK) > critpri) {
-		miss(gd);
+		miss(gd, td, ntd);
 		return;
 	}
 	if (ntd->td_gd != gd) {
-		miss(gd);
+		miss(gd, td, ntd);
 		return;
 	}
 	/* Its tokens might be held by the threads we would preempt. */
 	if (ntd->td_toks != nullptr) {
-		miss(gd);
+		miss(gd, td, ntd);
 		return;
 	}
 	if (td == ntd || ((td->td_flags | ntd->td_flags) & TDF_PREEMPT_LOCK)) {
-		weird(gd);
+		weird(gd, td, ntd);
 		return;
 	}
 	/*
@@ -72,17 +78,17 @@ extern "C" void lwkt_preempt(struct lwkt_thread *ntd, int critpri)
 	 * as a hit without switching; it is a failed attempt, so "weird".
 	 */
 	if (ntd->td_preempted) {
-		weird(gd);
+		weird(gd, td, ntd);
 		return;
 	}
 	/* Linux port: no stack switch from the IPI callback or a held lock. */
 	if (gd->gd_intr_nesting_level) {
-		miss(gd);
+		miss(gd, td, ntd);
 		return;
 	}
 	if (!lwkt_plat_switch_allowed(gd, td)) {
 		switch_refused(gd, td);
-		miss(gd);
+		miss(gd, td, ntd);
 		return;
 	}
 
@@ -92,10 +98,11 @@ extern "C" void lwkt_preempt(struct lwkt_thread *ntd, int critpri)
 	ntd->td_mpcount += td->td_mpcount;
 	if (!mpheld && ntd->td_mpcount && !cpu_try_mplock(gd)) {
 		ntd->td_mpcount -= td->td_mpcount;
-		miss(gd);
+		miss(gd, td, ntd);
 		return;
 	}
 
+	trace_preempt(td, ntd, LWKT_PREEMPT_HIT);
 	++gd->gd_cnt.preempt_hit;
 	ntd->td_preempted = td;
 	td->td_flags |= TDF_PREEMPT_LOCK;

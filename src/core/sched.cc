@@ -10,6 +10,7 @@
 #include "core/debug.h"
 #include "core/internal.h"
 #include "core/runq.h"
+#include "core/trace.h"
 #include <lwkt/ipiq.h>
 
 namespace lwkt {
@@ -110,6 +111,7 @@ extern "C" void lwkt_schedule_self(struct lwkt_thread *td)
 	crit_enter_quick(td);
 	LWKT_ASSERT(td->td_wait == nullptr);
 	LWKT_ASSERT(td != &td->td_gd->gd_idlethread);
+	trace_schedule(td);
 	runq_enqueue(td);
 	crit_exit_quick(td);
 }
@@ -118,6 +120,7 @@ extern "C" void lwkt_deschedule_self(struct lwkt_thread *td)
 {
 	crit_enter_quick(td);
 	LWKT_ASSERT(td->td_wait == nullptr);
+	trace_deschedule(td);
 	runq_dequeue(td);
 	crit_exit_quick(td);
 }
@@ -130,6 +133,7 @@ extern "C" void lwkt_schedule(struct lwkt_thread *td)
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	CritSection crit(gd->gd_curthread);
 
+	trace_schedule(td);
 	schedule_in_crit(gd, td);
 }
 
@@ -141,6 +145,7 @@ extern "C" void lwkt_deschedule(struct lwkt_thread *td)
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	CritSection crit(gd->gd_curthread);
 
+	trace_deschedule(td);
 	deschedule_in_crit(gd, td);
 }
 

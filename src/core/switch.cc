@@ -9,6 +9,7 @@
 #include "core/internal.h"
 #include "core/mplock.h"
 #include "core/runq.h"
+#include "core/trace.h"
 
 namespace lwkt {
 
@@ -43,6 +44,7 @@ void switch_to(struct lwkt_globaldata *gd, struct lwkt_thread *td,
 	 * (the kernel's IPI callback) sees ntd, which is inside a critical
 	 * section like every thread switched to, so it defers its work.
 	 */
+	trace_switch(gd, td, ntd);
 	gd->gd_curthread = ntd;
 	ntd->td_flags |= TDF_RUNNING;
 	++ntd->td_switches;

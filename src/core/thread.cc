@@ -18,11 +18,15 @@
 #include "core/internal.h"
 #include "core/list.h"
 #include "core/runq.h"
+#include "core/trace.h"
 
 namespace lwkt {
 namespace {
 
 constexpr int kPageSize = 4096;
+
+/* Thread ids for tracing and debugfs: never reused until 2^32 creations. */
+u32 next_tid;
 
 /* Round a requested stack size to pages, at least LWKT_STACK_MIN. */
 inline int stack_round(int stksize)
@@ -90,6 +94,9 @@ extern "C" void lwkt_init_thread(struct lwkt_thread *td, void *stack,
 	td->td_kstack_size = stksize;
 	td->td_flags = static_cast<u32>(flags);
 	td->td_gd = gd;
+	td->td_tid = __atomic_add_fetch(&next_tid, 1, __ATOMIC_RELAXED);
+	if (__builtin_expect(td->td_tid == 0, 0))	/* 0 names the idle threads */
+		td->td_tid = __atomic_add_fetch(&next_tid, 1, __ATOMIC_RELAXED);
 	/* Switched to inside a critical section: the first switch-in leaves it. */
 	td->td_pri = TDPRI_KERN_DAEMON + TDPRI_CRIT;
 
@@ -204,6 +211,7 @@ int lwkt::create_thread(void (*func)(void *), void *arg,
 	/* Before it can run, and so exit: the owner stays pinned until then. */
 	if (owner)
 		lwkt_plat_thread_owner(td, owner);
+	trace_thread_create(td);
 
 	if (!(td->td_flags & TDF_STOPREQ))
 		lwkt_schedule(td);
@@ -278,6 +286,7 @@ extern "C" void lwkt_exit(void)
 		lwkt_plat_log("thread %p %s has exited", static_cast<void *>(td),
 			      td->td_comm);
 	crit_enter_quick(td);
+	trace_thread_exit(td);
 	runq_dequeue(td);
 	AllList::remove(td);
 	--gd->gd_cnt.threads;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/kernel/debug/lwkt/: "stats", "ctl" and knobs/. The file formats are a
+ * /sys/kernel/debug/lwkt/: "stats", "ctl", "threads" and knobs/. The file formats are a
  * contract (Documentation/debugfs.rst): later features add lines and
  * workloads, never change existing ones.
  */
@@ -73,6 +73,7 @@ int lwkt_debugfs_init(void)
 			    &lwkt_ctl_fops);
 	lwkt_ipiq_debugfs_init(lwkt_debugfs_dir);
 	lwkt_knobs_init(lwkt_debugfs_dir);
+	lwkt_threads_init(lwkt_debugfs_dir);
 	return 0;
 }
 

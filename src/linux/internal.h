@@ -103,6 +103,10 @@ void lwkt_oops_exit(void);
 /* knobs.c: debugfs knobs/ (untimely_switch, panic_on_cscount) */
 void lwkt_knobs_init(struct dentry *parent);
 
+/* threads.c: debugfs "threads"; serve a pending snapshot on this CPU. */
+void lwkt_threads_init(struct dentry *parent);
+void lwkt_threads_serve(struct lwkt_globaldata *gd);
+
 /* debugfs.c */
 int lwkt_debugfs_init(void);
 void lwkt_debugfs_exit(void);

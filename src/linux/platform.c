@@ -35,10 +35,14 @@ void *lwkt_plat_stack_alloc(int size)
 	 * stack is never mapped and an overflow faults (the double-fault
 	 * handler reports "stack guard page was hit", see lwkt_oops_notify).
 	 */
-	stack = vmalloc_node(size, numa_node_id());
+	stack = vzalloc_node(size, numa_node_id());
 	if (!stack)
 		return NULL;
-	/* schedule() checks this word when an LWKT thread sleeps in Linux. */
+	/*
+	 * Zeroed: the "threads" view finds the high-water mark as the lowest
+	 * non-zero word (lwkt_plat_stack_used()).
+	 * schedule() checks this word when an LWKT thread sleeps in Linux.
+	 */
 	*stack = STACK_END_MAGIC;
 	return stack;
 }
@@ -99,6 +103,32 @@ void lwkt_plat_thread_release(struct lwkt_thread *td)
 		td->td_kstack_size = 0;
 		td->td_flags &= ~TDF_ALLOCATED_STACK;
 	}
+	/*
+	 * The free cache may hand the stack to a new thread: zero what this
+	 * one used, so the new one's high-water mark starts from nothing.
+	 * Costs what the thread used, usually a few hundred bytes.
+	 */
+	if (td->td_kstack && (td->td_flags & TDF_ALLOCATED_STACK)) {
+		u32 used = lwkt_plat_stack_used(td);
+
+		memset(td->td_kstack + td->td_kstack_size - used, 0, used);
+	}
+}
+
+u32 lwkt_plat_stack_used(const struct lwkt_thread *td)
+{
+	const unsigned long *w = (const unsigned long *)td->td_kstack;
+	unsigned int n = td->td_kstack_size / sizeof(*w), i;
+
+	if (!w)
+		return 0;
+	/*
+	 * Word 0 is STACK_END_MAGIC. Unchecked reads: under KASAN, frames
+	 * of a switched-out thread keep their redzones poisoned.
+	 */
+	for (i = 1; i < n && !READ_ONCE_NOCHECK(w[i]); i++)
+		;
+	return (n - i) * sizeof(*w);
 }
 
 void lwkt_plat_idle_setup(struct lwkt_globaldata *gd)
@@ -174,6 +204,7 @@ void lwkt_plat_wake(struct lwkt_globaldata *gd)
 
 void lwkt_plat_host_work(struct lwkt_globaldata *gd)
 {
+	lwkt_threads_serve(gd);
 	lwkt_host_run_calls(gd->gd_host);
 }
 

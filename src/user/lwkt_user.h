@@ -68,6 +68,26 @@ void lwkt_user_set_log_hook(void (*hook)(const char *line));
  */
 void lwkt_user_set_switch_refused(bool refuse);
 
+/* One trace event as the userland host saw it (see lwkt_user_set_trace_hook). */
+struct lwkt_user_trace_event {
+	int kind;		/* LWKT_TRACE_* (src/platform.h) */
+	int cpu;		/* the CPU that emitted it */
+	u32 tid;		/* switch: prev; preempt: current; else the thread */
+	int pri;
+	u32 other_tid;		/* switch: next; preempt: the preemptor */
+	int other_pri;
+	int result;		/* preempt: enum lwkt_preempt_result */
+};
+
+/**
+ * lwkt_user_set_trace_hook - deliver trace events to @hook
+ * @hook:	called on the emitting CPU, inside its critical section
+ * @bits:	lwkt_trace_mask bits to enable (1UL << LWKT_TRACE_*); 0 and a
+ *		NULL @hook turn tracing off again
+ */
+void lwkt_user_set_trace_hook(void (*hook)(const struct lwkt_user_trace_event *ev),
+			      unsigned long bits);
+
 LWKT_EXTERN_C_END
 
 #endif /* LWKT_USER_H */

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include <lwkt/thread.h>
@@ -195,7 +196,7 @@ double best(F f)
 
 } // namespace
 
-int main()
+int main(int argc, char **argv)
 {
 	if (lwkt_user_start(1))
 		return 1;
@@ -203,6 +204,9 @@ int main()
 	lwkt_user_stop();
 
 	printf("lwkt %.2f\n", lwkt);
+	/* "lwkt": only the LWKT figure (make bench's tracing-cost rounds). */
+	if (argc > 1 && strcmp(argv[1], "lwkt") == 0)
+		return 0;
 	printf("fcontext %.2f\n", best(bench_fcontext));
 	printf("swapcontext %.2f\n", best(bench_swapcontext));
 	printf("pthread %.2f\n", best(bench_pthread));

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Trace hooks of the core: each tests one bit of lwkt_trace_mask and calls
+ * the host (src/platform.h) only when it is set. The kernel turns a bit on
+ * when its tracepoint gets a probe, so with tracing off the switch path pays
+ * one load and one predicted branch, and no call.
+ */
+#ifndef LWKT_CORE_TRACE_H
+#define LWKT_CORE_TRACE_H
+
+#include "platform.h"
+
+namespace lwkt {
+
+inline bool trace_on(unsigned long bits)
+{
+#ifdef LWKT_TRACE_COMPILED_OUT
+	/* Only make bench's baseline build: what the hooks cost when off. */
+	(void)bits;
+	return false;
+#endif
+	return __builtin_expect(
+		(__atomic_load_n(&lwkt_trace_mask, __ATOMIC_RELAXED) & bits) != 0,
+		0);
+}
+
+inline void trace_switch(struct lwkt_globaldata *gd, struct lwkt_thread *prev,
+			 struct lwkt_thread *next)
+{
+	if (trace_on((1UL << LWKT_TRACE_SWITCH) | (1UL << LWKT_TRACE_SNAPSHOT)))
+		lwkt_plat_trace_switch(gd, prev, next);
+}
+
+inline void trace_schedule(struct lwkt_thread *td)
+{
+	if (trace_on(1UL << LWKT_TRACE_SCHEDULE))
+		lwkt_plat_trace_schedule(td);
+}
+
+inline void trace_deschedule(struct lwkt_thread *td)
+{
+	if (trace_on(1UL << LWKT_TRACE_DESCHEDULE))
+		lwkt_plat_trace_deschedule(td);
+}
+
+inline void trace_preempt(struct lwkt_thread *td, struct lwkt_thread *ntd,
+			  enum lwkt_preempt_result result)
+{
+	if (trace_on(1UL << LWKT_TRACE_PREEMPT))
+		lwkt_plat_trace_preempt(td, ntd, result);
+}
+
+inline void trace_thread_create(struct lwkt_thread *td)
+{
+	if (trace_on(1UL << LWKT_TRACE_CREATE))
+		lwkt_plat_trace_thread_create(td);
+}
+
+inline void trace_thread_exit(struct lwkt_thread *td)
+{
+	if (trace_on(1UL << LWKT_TRACE_EXIT))
+		lwkt_plat_trace_thread_exit(td);
+}
+
+} // namespace lwkt
+
+#endif /* LWKT_CORE_TRACE_H */

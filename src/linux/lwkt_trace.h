@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Tracepoints of TRACE_SYSTEM lwkt, one per scheduler state change
+ * (Documentation/tracing.rst). Each event's reg/unreg callback sets or
+ * clears its bit in lwkt_trace_mask, which the core tests before calling
+ * src/linux/trace.c: a disabled event costs the core one load and one
+ * branch, and nothing in the glue.
+ *
+ * Included once with CREATE_TRACE_POINTS by src/linux/trace.c; Kbuild
+ * gives that file -I for this directory (TRACE_INCLUDE_PATH is relative).
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM lwkt
+
+#if !defined(_LWKT_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _LWKT_TRACE_H
+
+#include <linux/tracepoint.h>
+
+#include <lwkt/thread.h>
+#include "platform.h"
+
+#ifndef LWKT_TRACE_REG_DECLARED
+#define LWKT_TRACE_REG_DECLARED
+/* Not static: with CONFIG_TRACEPOINTS off they would be unused. */
+#define LWKT_TRACE_REG_DECLARE(ev)		\
+	int lwkt_trace_##ev##_reg(void);	\
+	void lwkt_trace_##ev##_unreg(void)
+LWKT_TRACE_REG_DECLARE(switch);
+LWKT_TRACE_REG_DECLARE(schedule);
+LWKT_TRACE_REG_DECLARE(deschedule);
+LWKT_TRACE_REG_DECLARE(preempt);
+LWKT_TRACE_REG_DECLARE(create);
+LWKT_TRACE_REG_DECLARE(exit);
+#endif
+
+TRACE_EVENT_FN(lwkt_switch,
+	TP_PROTO(int cpu, const struct lwkt_thread *prev,
+		 const struct lwkt_thread *next),
+	TP_ARGS(cpu, prev, next),
+	TP_STRUCT__entry(
+		__field(int, cpu)
+		__field(u32, prev_tid)
+		__field(int, prev_pri)
+		__field(int, prev_runnable)
+		__array(char, prev_comm, LWKT_MAXCOMLEN + 1)
+		__field(u32, next_tid)
+		__field(int, next_pri)
+		__array(char, next_comm, LWKT_MAXCOMLEN + 1)
+	),
+	TP_fast_assign(
+		__entry->cpu = cpu;
+		__entry->prev_tid = prev->td_tid;
+		__entry->prev_pri = prev->td_pri & TDPRI_MASK;
+		__entry->prev_runnable = !!(prev->td_flags & TDF_RUNQ);
+		memcpy(__entry->prev_comm, prev->td_comm, LWKT_MAXCOMLEN + 1);
+		__entry->next_tid = next->td_tid;
+		__entry->next_pri = next->td_pri & TDPRI_MASK;
+		memcpy(__entry->next_comm, next->td_comm, LWKT_MAXCOMLEN + 1);
+	),
+	TP_printk("cpu=%d prev=%s tid=%u pri=%d%s ==> next=%s tid=%u pri=%d",
+		  __entry->cpu, __entry->prev_comm, __entry->prev_tid,
+		  __entry->prev_pri, __entry->prev_runnable ? " runnable" : "",
+		  __entry->next_comm, __entry->next_tid, __entry->next_pri),
+	lwkt_trace_switch_reg, lwkt_trace_switch_unreg
+);
+
+TRACE_EVENT_FN(lwkt_schedule,
+	TP_PROTO(const struct lwkt_thread *td, int from_cpu),
+	TP_ARGS(td, from_cpu),
+	TP_STRUCT__entry(
+		__field(u32, tid)
+		__field(int, pri)
+		__field(int, from_cpu)
+		__field(int, to_cpu)
+		__field(int, remote)
+	),
+	TP_fast_assign(
+		__entry->tid = td->td_tid;
+		__entry->pri = td->td_pri & TDPRI_MASK;
+		__entry->from_cpu = from_cpu;
+		__entry->to_cpu = td->td_gd->gd_cpuid;
+		__entry->remote = from_cpu != td->td_gd->gd_cpuid;
+	),
+	TP_printk("tid=%u pri=%d cpu=%d->%d %s", __entry->tid, __entry->pri,
+		  __entry->from_cpu, __entry->to_cpu,
+		  __entry->remote ? "remote" : "local"),
+	lwkt_trace_schedule_reg, lwkt_trace_schedule_unreg
+);
+
+TRACE_EVENT_FN(lwkt_deschedule,
+	TP_PROTO(const struct lwkt_thread *td, int cpu),
+	TP_ARGS(td, cpu),
+	TP_STRUCT__entry(
+		__field(u32, tid)
+		__field(int, pri)
+		__field(int, cpu)
+	),
+	TP_fast_assign(
+		__entry->tid = td->td_tid;
+		__entry->pri = td->td_pri & TDPRI_MASK;
+		__entry->cpu = cpu;
+	),
+	TP_printk("tid=%u pri=%d cpu=%d", __entry->tid, __entry->pri,
+		  __entry->cpu),
+	lwkt_trace_deschedule_reg, lwkt_trace_deschedule_unreg
+);
+
+TRACE_EVENT_FN(lwkt_preempt,
+	TP_PROTO(int cpu, const struct lwkt_thread *td,
+		 const struct lwkt_thread *ntd, int result),
+	TP_ARGS(cpu, td, ntd, result),
+	TP_STRUCT__entry(
+		__field(int, cpu)
+		__field(u32, tid)
+		__field(int, pri)
+		__field(u32, ntid)
+		__field(int, npri)
+		__field(int, result)
+	),
+	TP_fast_assign(
+		__entry->cpu = cpu;
+		__entry->tid = td->td_tid;
+		__entry->pri = td->td_pri & TDPRI_MASK;
+		__entry->ntid = ntd->td_tid;
+		__entry->npri = ntd->td_pri & TDPRI_MASK;
+		__entry->result = result;
+	),
+	TP_printk("cpu=%d tid=%u pri=%d by tid=%u pri=%d: %s", __entry->cpu,
+		  __entry->tid, __entry->pri, __entry->ntid, __entry->npri,
+		  __print_symbolic(__entry->result,
+				   { LWKT_PREEMPT_HIT, "hit" },
+				   { LWKT_PREEMPT_MISS, "miss" },
+				   { LWKT_PREEMPT_WEIRD, "weird" })),
+	lwkt_trace_preempt_reg, lwkt_trace_preempt_unreg
+);
+
+TRACE_EVENT_FN(lwkt_thread_create,
+	TP_PROTO(const struct lwkt_thread *td),
+	TP_ARGS(td),
+	TP_STRUCT__entry(
+		__field(u32, tid)
+		__field(int, cpu)
+		__field(int, pri)
+		__array(char, comm, LWKT_MAXCOMLEN + 1)
+	),
+	TP_fast_assign(
+		__entry->tid = td->td_tid;
+		__entry->cpu = td->td_gd->gd_cpuid;
+		__entry->pri = td->td_pri & TDPRI_MASK;
+		memcpy(__entry->comm, td->td_comm, LWKT_MAXCOMLEN + 1);
+	),
+	TP_printk("tid=%u cpu=%d pri=%d comm=%s", __entry->tid, __entry->cpu,
+		  __entry->pri, __entry->comm),
+	lwkt_trace_create_reg, lwkt_trace_create_unreg
+);
+
+TRACE_EVENT_FN(lwkt_thread_exit,
+	TP_PROTO(const struct lwkt_thread *td),
+	TP_ARGS(td),
+	TP_STRUCT__entry(
+		__field(u32, tid)
+		__field(int, cpu)
+		__field(u64, switches)
+		__array(char, comm, LWKT_MAXCOMLEN + 1)
+	),
+	TP_fast_assign(
+		__entry->tid = td->td_tid;
+		__entry->cpu = td->td_gd->gd_cpuid;
+		__entry->switches = td->td_switches;
+		memcpy(__entry->comm, td->td_comm, LWKT_MAXCOMLEN + 1);
+	),
+	TP_printk("tid=%u cpu=%d switches=%llu comm=%s", __entry->tid,
+		  __entry->cpu, __entry->switches, __entry->comm),
+	lwkt_trace_exit_reg, lwkt_trace_exit_unreg
+);
+
+#endif /* _LWKT_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE lwkt_trace
+#include <trace/define_trace.h>

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tracepoints (src/linux/lwkt_trace.h) and the core's trace seam
+ * (src/platform.h): the core calls lwkt_plat_trace_*() only while the
+ * event's bit in lwkt_trace_mask is set, i.e. while its tracepoint has a
+ * probe (a bpftrace script, perf, the trace file).
+ */
+#include <linux/bitops.h>
+
+#include "linux/internal.h"
+
+#define CREATE_TRACE_POINTS
+#include "lwkt_trace.h"
+
+/*
+ * Called by the tracepoint core when the first probe attaches and after
+ * the last one left: flip the bit the core tests.
+ */
+#define LWKT_TRACE_REG(ev, bit)					\
+int lwkt_trace_##ev##_reg(void)					\
+{								\
+	set_bit(bit, &lwkt_trace_mask);				\
+	return 0;						\
+}								\
+void lwkt_trace_##ev##_unreg(void)				\
+{								\
+	clear_bit(bit, &lwkt_trace_mask);			\
+}
+
+LWKT_TRACE_REG(switch, LWKT_TRACE_SWITCH)
+LWKT_TRACE_REG(schedule, LWKT_TRACE_SCHEDULE)
+LWKT_TRACE_REG(deschedule, LWKT_TRACE_DESCHEDULE)
+LWKT_TRACE_REG(preempt, LWKT_TRACE_PREEMPT)
+LWKT_TRACE_REG(create, LWKT_TRACE_CREATE)
+LWKT_TRACE_REG(exit, LWKT_TRACE_EXIT)
+
+void lwkt_plat_trace_switch(struct lwkt_globaldata *gd,
+			    struct lwkt_thread *prev, struct lwkt_thread *next)
+{
+	/* A "threads" reader may be waiting for this CPU (threads.c). */
+	if (test_bit(LWKT_TRACE_SNAPSHOT, &lwkt_trace_mask))
+		lwkt_threads_serve(gd);
+	trace_lwkt_switch(gd->gd_cpuid, prev, next);
+}
+
+void lwkt_plat_trace_schedule(struct lwkt_thread *td)
+{
+	trace_lwkt_schedule(td, lwkt_mycpu()->gd_cpuid);
+}
+
+void lwkt_plat_trace_deschedule(struct lwkt_thread *td)
+{
+	trace_lwkt_deschedule(td, lwkt_mycpu()->gd_cpuid);
+}
+
+void lwkt_plat_trace_preempt(struct lwkt_thread *td, struct lwkt_thread *ntd,
+			     enum lwkt_preempt_result result)
+{
+	trace_lwkt_preempt(lwkt_mycpu()->gd_cpuid, td, ntd, result);
+}
+
+void lwkt_plat_trace_thread_create(struct lwkt_thread *td)
+{
+	trace_lwkt_thread_create(td);
+}
+
+void lwkt_plat_trace_thread_exit(struct lwkt_thread *td)
+{
+	trace_lwkt_thread_exit(td);
+}

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The trace half of the platform seam for the userland host: events go to
+ * a test's hook (the kernel has tracepoints instead), and the stack
+ * high-water mark for the "threads" view.
+ */
+#include "platform.h"
+#include "user/lwkt_user.h"
+
+namespace {
+
+void (*g_trace_hook)(const struct lwkt_user_trace_event *);
+
+void emit(int kind, const struct lwkt_thread *a, const struct lwkt_thread *b,
+	  int result)
+{
+	void (*hook)(const struct lwkt_user_trace_event *) =
+		__atomic_load_n(&g_trace_hook, __ATOMIC_ACQUIRE);
+	struct lwkt_user_trace_event ev = {};
+
+	if (!hook)
+		return;
+	ev.kind = kind;
+	ev.cpu = lwkt_mycpu()->gd_cpuid;
+	ev.tid = a->td_tid;
+	ev.pri = a->td_pri & TDPRI_MASK;
+	if (b) {
+		ev.other_tid = b->td_tid;
+		ev.other_pri = b->td_pri & TDPRI_MASK;
+	}
+	ev.result = result;
+	hook(&ev);
+}
+
+} // namespace
+
+extern "C" void lwkt_user_set_trace_hook(
+	void (*hook)(const struct lwkt_user_trace_event *), unsigned long bits)
+{
+	__atomic_store_n(&g_trace_hook, hook, __ATOMIC_RELEASE);
+	__atomic_store_n(&lwkt_trace_mask, bits, __ATOMIC_RELEASE);
+}
+
+extern "C" void lwkt_plat_trace_switch(struct lwkt_globaldata *gd,
+				       struct lwkt_thread *prev,
+				       struct lwkt_thread *next)
+{
+	(void)gd;
+	emit(LWKT_TRACE_SWITCH, prev, next, 0);
+}
+
+extern "C" void lwkt_plat_trace_schedule(struct lwkt_thread *td)
+{
+	emit(LWKT_TRACE_SCHEDULE, td, nullptr, 0);
+}
+
+extern "C" void lwkt_plat_trace_deschedule(struct lwkt_thread *td)
+{
+	emit(LWKT_TRACE_DESCHEDULE, td, nullptr, 0);
+}
+
+extern "C" void lwkt_plat_trace_preempt(struct lwkt_thread *td,
+					struct lwkt_thread *ntd,
+					enum lwkt_preempt_result result)
+{
+	emit(LWKT_TRACE_PREEMPT, td, ntd, result);
+}
+
+extern "C" void lwkt_plat_trace_thread_create(struct lwkt_thread *td)
+{
+	emit(LWKT_TRACE_CREATE, td, nullptr, 0);
+}
+
+extern "C" void lwkt_plat_trace_thread_exit(struct lwkt_thread *td)
+{
+	emit(LWKT_TRACE_EXIT, td, nullptr, 0);
+}
+
+/*
+ * mmap'd stacks start zeroed. Not instrumented: the words scanned may lie
+ * in frames a sanitizer still considers poisoned.
+ */
+extern "C" __attribute__((no_sanitize("address", "thread"))) u32
+lwkt_plat_stack_used(const struct lwkt_thread *td)
+{
+	const unsigned long *w =
+		reinterpret_cast<const unsigned long *>(td->td_kstack);
+	unsigned long n, i;
+
+	if (!w)
+		return 0;
+	n = static_cast<unsigned long>(td->td_kstack_size) / sizeof(*w);
+	for (i = 0; i < n && w[i] == 0; i++)
+		;
+	return static_cast<u32>((n - i) * sizeof(*w));
+}

@@ -1,0 +1,153 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest-side tests of the observability interfaces: the lwkt tracepoints,
+# the bpftrace tools of scripts/bpftrace/ (each runs while a workload runs
+# and prints what its header promises), lwkt_switch events against the
+# switch_count counter, and the debugfs "threads" view against a spawn in
+# progress. Usage (inside scripts/vm-run, stock kernel: bpftrace needs it):
+#   tests/vm/trace-suite.sh MODDIR
+. "$(dirname "$0")/lib.sh"
+MODDIR=$1
+BT=scripts/bpftrace
+D=$LWKT_DEBUGFS
+EV=/sys/kernel/tracing/events/lwkt
+out=/tmp/trace-suite.out
+
+stat_of() { awk -v s="$1" -v n="$2" '$1 == s && $2 == n { print $3 }' $D/stats; }
+
+# work NAME BODY: a workload script for bpftrace -c, which splits its
+# argument on spaces without quoting: "/bin/sh /tmp/NAME.sh" (the guest's
+# /tmp does not allow exec).
+work() {
+	printf 'D=%s\n%s\n' "$D" "$2" > "/tmp/$1.sh"
+}
+
+check load lwkt_load
+
+events_exist() {
+	local e
+	for e in lwkt_switch lwkt_schedule lwkt_deschedule lwkt_preempt \
+		 lwkt_thread_create lwkt_thread_exit; do
+		[ -r $EV/$e/format ] || { echo "no event $e"; return 1; }
+	done
+}
+check tracepoints-registered events_exist
+
+# Every event fires and prints, through tracefs (no bpftrace involved).
+events_print() {
+	local t=/sys/kernel/tracing
+	echo > $t/trace
+	echo 1 > $EV/enable
+	ctl_run "preempt cpu=2 iters=3" && ctl_run "spawn cpu=2 threads=2"
+	local rc=$?
+	echo 0 > $EV/enable
+	[ $rc -eq 0 ] || return 1
+	cat $t/trace > $out
+	for p in 'lwkt_switch: cpu=2 prev=' 'lwkt_schedule: tid=[0-9]* pri=[0-9]* cpu=2->2 local' \
+		 'lwkt_deschedule: tid=' 'lwkt_preempt: cpu=2 .*: hit' \
+		 'lwkt_thread_create: tid=[0-9]* cpu=2 pri=12 comm=spawn/1' \
+		 'lwkt_thread_exit: tid=[0-9]* cpu=2 switches=[0-9]* comm=spawn/1'; do
+		grep -q "$p" $out || { echo "no line like '$p'"; grep lwkt_ $out | head -n 5; return 1; }
+	done
+}
+check tracepoints-print events_print
+
+# bpftrace's lwkt_switch count on CPU 1 equals CPU 1's switch_count delta
+# over the same window (the -c command runs only while the probe is
+# attached). Preemptions also switch; pingpong has none, and they are
+# counted to say so.
+switch_count_matches() {
+	work window 'a=$(awk '"'"'$1 == "cpu1" && $2 == "switch_count" { print $3 }'"'"' $D/stats)
+echo "pingpong cpu=1 iters=2000" > $D/ctl
+b=$(awk '"'"'$1 == "cpu1" && $2 == "switch_count" { print $3 }'"'"' $D/stats)
+echo "delta $((b - a))"'
+	bpftrace -e 'tracepoint:lwkt:lwkt_switch /args->cpu == 1/ { @n = count(); }
+		tracepoint:lwkt:lwkt_preempt /args->cpu == 1 && args->result == 0/ { @hits = count(); }' \
+		-c "/bin/sh /tmp/window.sh" > $out 2>&1 || { cat $out; return 1; }
+	local delta n hits
+	delta=$(awk '$1 == "delta" { print $2 }' $out)
+	n=$(awk '$1 == "@n:" { print $2 }' $out)
+	hits=$(awk '$1 == "@hits:" { print $2 }' $out)
+	echo "info switch events $n, switch_count delta $delta, preempt hits ${hits:-0}"
+	[ -n "$delta" ] && [ "$delta" -ge 4000 ] || { cat $out; return 1; }
+	[ "$n" = "$((delta + ${hits:-0}))" ] || { cat $out; return 1; }
+}
+check switch-events-match-switch_count switch_count_matches
+
+# lwkt-runqlat.bt: a histogram per priority.
+runqlat() {
+	work rq 'echo "pingpong cpu=1 iters=2000" > $D/ctl && echo "prio cpu=2" > $D/ctl'
+	bpftrace $BT/lwkt-runqlat.bt -c "/bin/sh /tmp/rq.sh" > $out 2>&1 || { cat $out; return 1; }
+	grep -q '^@usecs\[12\]:' $out && grep -q '^\[[0-9]*, [0-9]*) *[0-9]* |@' $out ||
+		{ cat $out; return 1; }
+	# prio runs threads at several priorities: more than one histogram.
+	[ "$(grep -c '^@usecs\[' $out)" -ge 2 ] || { cat $out; return 1; }
+}
+check bpftrace-lwkt-runqlat runqlat
+
+# lwkt-switchrate.bt: per-CPU counts each second, for a ~3 s workload.
+switchrate() {
+	work sr 'end=$(($(date +%s) + 3))
+while [ "$(date +%s)" -lt $end ]; do echo "pingpong cpu=2 iters=2000" > $D/ctl; done'
+	bpftrace $BT/lwkt-switchrate.bt -c "/bin/sh /tmp/sr.sh" > $out 2>&1 || { cat $out; return 1; }
+	[ "$(grep -c '^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]$' $out)" -ge 2 ] || { cat $out; return 1; }
+	grep -q '^@switches\[2\]: [1-9][0-9]*$' $out || { cat $out; return 1; }
+	! grep -q '^@switches\[[013]\]' $out || { echo "other cpus switched"; cat $out; return 1; }
+}
+check bpftrace-lwkt-switchrate switchrate
+
+# lwkt-top.bt: the pingpong threads lead by run time, by tid and name.
+top() {
+	work top 'echo "pingpong cpu=3 iters=5000" > $D/ctl'
+	bpftrace $BT/lwkt-top.bt -c "/bin/sh /tmp/top.sh" > $out 2>&1 || { cat $out; return 1; }
+	grep -q '^@run_ns\[[0-9]*, pingpong/0\]: [1-9][0-9]*$' $out &&
+		grep -q '^@run_ns\[[0-9]*, pingpong/1\]: [1-9][0-9]*$' $out ||
+		{ cat $out; return 1; }
+}
+check bpftrace-lwkt-top top
+
+# debugfs "threads": exactly the threads of a spawn in progress (the
+# parent and its children, each yielding), then none once it stopped.
+threads_view() {
+	local n=40 bg i want got
+	echo "spawn cpu=1 threads=$n yields=1000000" > $D/ctl 2>/dev/null &
+	bg=$!
+	i=0
+	while [ "$(stat_of cpu1 threads)" != $((n + 1)) ]; do
+		i=$((i + 1)); [ $i -lt 300 ] || { echo "threads $(stat_of cpu1 threads)"; kill $bg; return 1; }
+		sleep 0.1
+	done
+	cat $D/threads > $out
+	kill $bg; wait $bg 2>/dev/null
+	head -n 1 $out | grep -qx 'tid cpu pri crit flags state refs tokens mpcount switches stack_used stack_size wmesg comm' ||
+		{ echo "bad header"; head -n 1 $out; return 1; }
+	want=$( (echo spawn/parent; i=0; while [ $i -lt $n ]; do echo spawn/$i; i=$((i + 1)); done) | sort)
+	got=$(tail -n +2 $out | awk '{ print $NF }' | sort)
+	[ "$want" = "$got" ] || { echo "threads listed:"; cat $out; return 1; }
+	# Every line: 14 columns, cpu 1, a live state, a sane stack, unique tids.
+	tail -n +2 $out | awk '
+		NF != 14 || $2 != 1 || $6 !~ /^(run|runq|blocked)$/ ||
+		$11 <= 0 || $11 >= $12 || $12 < 16384 || seen[$1]++ { print "bad: " $0; bad = 1 }
+		$6 == "run" { run++ }
+		END { if (run != 1) { print "running: " run; bad = 1 }; exit bad }' || { cat $out; return 1; }
+	# After the interrupted spawn the threads exit (the last ones shortly after).
+	i=0
+	while [ "$(wc -l < $D/threads)" != 1 ]; do
+		i=$((i + 1)); [ $i -lt 50 ] || { echo "left after the spawn:"; cat $D/threads; return 1; }
+		sleep 0.1
+	done
+}
+check threads-view-spawn-in-progress threads_view
+
+# A CPU with nothing to run answers from its idle loop; with threads
+# parked (blocked and forever yielding) from its switch path.
+threads_parked() {
+	ctl_run "park cpu=3 threads=9" || return 1
+	[ "$(grep -c ' park/[0-9]*$' $D/threads)" = 9 ] || { cat $D/threads; return 1; }
+	[ "$(awk '$NF ~ /^park\// && $6 == "blocked"' $D/threads | wc -l)" = 6 ]
+}
+check threads-view-parked threads_parked
+
+check unload lwkt_unload
+finish
