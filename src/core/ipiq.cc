@@ -4,8 +4,8 @@
  * ordered CPU pair, the kick, and processing on the target.
  *
  * Memory ordering, the one place it matters:
- *   sender:  slot = (func, arg); windex = w + 1 (release);
- *            reqflags |= RQF_IPIQ (seq_cst); if xchg(npoll, 1) == 0: kick
+ *   sender:  slot = (func, arg); windex = w + 1 (xchg: a full barrier);
+ *            reqflags |= RQF_IPIQ; if npoll == 0 && xchg(npoll, 1) == 0: kick
  *   target:  npoll = 0 (seq_cst); reqflags &= ~RQF_IPIQ (seq_cst);
  *            while rindex != windex (acquire): read slot, rindex + 1
  *            (release: the slot may be reused), call, xindex (release)
@@ -56,7 +56,9 @@ u32 drain_one(struct lwkt_ipiq *ip)
 
 inline void kick(struct lwkt_globaldata *gd, struct lwkt_globaldata *target)
 {
-	if (__atomic_exchange_n(&target->gd_npoll, 1, __ATOMIC_SEQ_CST) == 0) {
+	/* Test first: the exchange is a locked bus operation. */
+	if (__atomic_load_n(&target->gd_npoll, __ATOMIC_SEQ_CST) == 0 &&
+	    __atomic_exchange_n(&target->gd_npoll, 1, __ATOMIC_SEQ_CST) == 0) {
 		++gd->gd_cnt.ipiq_kicks;
 		lwkt_plat_ipi_kick(target);
 	} else {
@@ -112,14 +114,23 @@ int send(struct lwkt_globaldata *target, ipifunc_t func, void *arg,
 	}
 	ip->ip_slot[wi & LWKT_IPIQ_MASK].func = func;
 	ip->ip_slot[wi & LWKT_IPIQ_MASK].arg = arg;
-	__atomic_store_n(&ip->ip_windex, wi + 1, __ATOMIC_RELEASE);
+	/*
+	 * Publish with a full barrier (a locked exchange): the looks at the
+	 * target's flags below must not pass it.
+	 */
+	__atomic_exchange_n(&ip->ip_windex, wi + 1, __ATOMIC_SEQ_CST);
 	depth = wi + 1 - __atomic_load_n(&ip->ip_rindex, __ATOMIC_RELAXED);
 	if (depth > ip->ip_hiwat)
 		ip->ip_hiwat = depth;
 	++ip->ip_sent;
 	++gd->gd_cnt.ipiq_count;
 
-	__atomic_fetch_or(&target->gd_reqflags, RQF_IPIQ, __ATOMIC_SEQ_CST);
+	/*
+	 * Locked operations only where the target's state must change (in a
+	 * burst, RQF_IPIQ and gd_npoll are usually set already).
+	 */
+	if (!(__atomic_load_n(&target->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ))
+		__atomic_fetch_or(&target->gd_reqflags, RQF_IPIQ, __ATOMIC_SEQ_CST);
 	if (mode != SendMode::passive) {
 		kick(gd, target);
 	} else if (__atomic_load_n(&target->gd_npoll, __ATOMIC_SEQ_CST) == 0) {
