@@ -168,6 +168,11 @@ void lwkt_plat_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 #define LWKT_TRACE_PREEMPT	3
 #define LWKT_TRACE_CREATE	4
 #define LWKT_TRACE_EXIT		5
+#define LWKT_TRACE_IPIQ_SEND	6
+#define LWKT_TRACE_IPIQ_RUN	7
+#define LWKT_TRACE_MIGRATE	8
+#define LWKT_TRACE_BLOCK	9
+#define LWKT_TRACE_SIGNAL	10
 /*
  * Not an event: a reader waits for a snapshot of this CPU's threads
  * (debugfs "threads"). The switch hook is the one place a busy CPU
@@ -203,6 +208,19 @@ void lwkt_plat_trace_preempt(struct lwkt_thread *td, struct lwkt_thread *ntd,
 void lwkt_plat_trace_thread_create(struct lwkt_thread *td);
 /* @td, the current thread, calls lwkt_exit(). */
 void lwkt_plat_trace_thread_exit(struct lwkt_thread *td);
+/*
+ * IPI queues: @src queued message @seq for @dst (on @src), or @dst is about
+ * to run it (on @dst, in IPI context). @func is the message's function.
+ */
+void lwkt_plat_trace_ipiq_send(int src, int dst, u32 seq, void *func);
+void lwkt_plat_trace_ipiq_run(int src, int dst, u32 seq, void *func);
+/* The current thread @td leaves CPU @from for CPU @to (lwkt_setcpu_self). */
+void lwkt_plat_trace_migrate(struct lwkt_thread *td, int from, int to);
+/* The current thread @td sleeps on wait structure @w (lwkt_block). */
+void lwkt_plat_trace_block(struct lwkt_thread *td, const void *w,
+			   const char *wmesg);
+/* lwkt_signal(@w, @count) woke @woken threads. */
+void lwkt_plat_trace_signal(const void *w, int count, int woken);
 /*
  * Bytes of @td's stack ever used (high-water mark), scanning up from the
  * lowest word for the first non-zero one; 0 if @td has no stack. @td is

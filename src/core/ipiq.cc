@@ -18,6 +18,7 @@
 #include "core/debug.h"
 #include "core/errors.h"
 #include "core/internal.h"
+#include "core/trace.h"
 #include "platform.h"
 
 namespace lwkt {
@@ -30,8 +31,8 @@ inline u32 load_acquire(const u32 *p)
 	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
 
-/* Run what one source queued for us; returns how many messages ran. */
-u32 drain_one(struct lwkt_ipiq *ip)
+/* Run what CPU src queued for gd; returns how many messages ran. */
+u32 drain_one(struct lwkt_globaldata *gd, u32 src, struct lwkt_ipiq *ip)
 {
 	u32 n = 0;
 	u32 ri;
@@ -43,6 +44,8 @@ u32 drain_one(struct lwkt_ipiq *ip)
 		void *arg = slot->arg;
 
 		__atomic_store_n(&ip->ip_rindex, ri + 1, __ATOMIC_RELEASE);
+		trace_ipiq_run(static_cast<int>(src), gd->gd_cpuid, ri + 1,
+			       reinterpret_cast<void *>(func));
 		func(arg);
 		/* Never backwards: a nested drain may have run later ones. */
 		if (static_cast<s32>(ri + 1 - ip->ip_xindex) > 0)
@@ -124,6 +127,8 @@ int send(struct lwkt_globaldata *target, ipifunc_t func, void *arg,
 		ip->ip_hiwat = depth;
 	++ip->ip_sent;
 	++gd->gd_cnt.ipiq_count;
+	trace_ipiq_send(gd->gd_cpuid, target->gd_cpuid, wi + 1,
+			reinterpret_cast<void *>(func));
 
 	/*
 	 * Locked operations only where the target's state must change (in a
@@ -170,7 +175,7 @@ void process_ipiq(struct lwkt_globaldata *gd, bool polling)
 		struct lwkt_ipiq *ip = &q[src];
 
 		if (ip->ip_rindex != load_acquire(&ip->ip_windex))
-			n += drain_one(ip);
+			n += drain_one(gd, src, ip);
 	}
 	--gd->gd_intr_nesting_level;
 	gd->gd_cnt.ipiq_received += n;

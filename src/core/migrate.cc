@@ -18,6 +18,7 @@
 #include "core/internal.h"
 #include "core/list.h"
 #include "core/runq.h"
+#include "core/trace.h"
 #include "platform.h"
 
 namespace lwkt {
@@ -80,6 +81,7 @@ extern "C" void lwkt_setcpu_self(struct lwkt_globaldata *rgd)
 		crit_exit_quick(td);
 		return;
 	}
+	trace_migrate(td, gd->gd_cpuid, rgd->gd_cpuid);
 	td->td_flags |= TDF_MIGRATING;
 	runq_dequeue(td);
 	AllList::remove(td);

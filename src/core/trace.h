@@ -62,6 +62,37 @@ inline void trace_thread_exit(struct lwkt_thread *td)
 		lwkt_plat_trace_thread_exit(td);
 }
 
+inline void trace_ipiq_send(int src, int dst, u32 seq, void *func)
+{
+	if (trace_on(1UL << LWKT_TRACE_IPIQ_SEND))
+		lwkt_plat_trace_ipiq_send(src, dst, seq, func);
+}
+
+inline void trace_ipiq_run(int src, int dst, u32 seq, void *func)
+{
+	if (trace_on(1UL << LWKT_TRACE_IPIQ_RUN))
+		lwkt_plat_trace_ipiq_run(src, dst, seq, func);
+}
+
+inline void trace_migrate(struct lwkt_thread *td, int from, int to)
+{
+	if (trace_on(1UL << LWKT_TRACE_MIGRATE))
+		lwkt_plat_trace_migrate(td, from, to);
+}
+
+inline void trace_block(struct lwkt_thread *td, const void *w,
+			const char *wmesg)
+{
+	if (trace_on(1UL << LWKT_TRACE_BLOCK))
+		lwkt_plat_trace_block(td, w, wmesg);
+}
+
+inline void trace_signal(const void *w, int count, int woken)
+{
+	if (trace_on(1UL << LWKT_TRACE_SIGNAL))
+		lwkt_plat_trace_signal(w, count, woken);
+}
+
 } // namespace lwkt
 
 #endif /* LWKT_CORE_TRACE_H */

@@ -20,6 +20,7 @@
 #include "core/list.h"
 #include "core/runq.h"
 #include "core/spin.h"
+#include "core/trace.h"
 
 namespace lwkt {
 
@@ -87,6 +88,7 @@ extern "C" void lwkt_block(struct lwkt_wait *w, const char *wmesg, int *gen)
 	set_relaxed(&w->wa_count, w->wa_count + 1);
 	__atomic_store_n(&td->td_wait, w, __ATOMIC_RELEASE);
 	spin_unlock(&w->wa_lock);
+	trace_block(td, w, wmesg);
 
 	lwkt_switch();
 
@@ -112,7 +114,9 @@ extern "C" void lwkt_signal(struct lwkt_wait *w, int count)
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	struct lwkt_thread *wake = nullptr;
 	struct lwkt_thread **tail = &wake;
+	int count_asked = count;
 	struct lwkt_thread *td;
+	int woken = 0;
 	CritSection crit(gd->gd_curthread);
 
 	spin_lock(gd, &w->wa_lock);
@@ -125,8 +129,10 @@ extern "C" void lwkt_signal(struct lwkt_wait *w, int count)
 		tail = &td->td_wakenext;
 		if (count > 0)
 			--count;
+		++woken;
 	}
 	spin_unlock(&w->wa_lock);
+	trace_signal(w, count_asked, woken);
 
 	/* Outside the lock: a send may wait for room and run our own IPIs. */
 	while ((td = wake) != nullptr) {

@@ -31,6 +31,7 @@ struct lwkt_host {
 	wait_queue_head_t wait;
 	atomic_t woken;			/* sticky wakeup for lwkt_host_idle() */
 	call_single_data_t kick;	/* the IPI queues' interrupt */
+	atomic_t kicking;		/* @kick queued, its function not run */
 	struct lwkt_globaldata *gd;
 };
 
@@ -129,19 +130,35 @@ static int lwkt_host_main(void *arg)
 /* The kick's callback: hardirq on the target CPU (csd.info = its gd). */
 static void lwkt_host_kick_fn(void *info)
 {
-	lwkt_ipiq_intr(info);
+	struct lwkt_globaldata *gd = info;
+	struct lwkt_host *h = gd->gd_host;
+
+	/*
+	 * The csd was unlocked before we were called: from here a sender
+	 * may queue it again. Cleared before we look at the queues, so a
+	 * sender that still saw it set published before our look.
+	 */
+	atomic_set(&h->kicking, 0);
+	smp_mb__after_atomic();
+	lwkt_ipiq_intr(gd);
 }
 
-/* src/platform.h: a sender's kick; the csd is free again once we run. */
+/* src/platform.h: a sender's kick. */
 void lwkt_host_kick(struct lwkt_globaldata *gd)
 {
 	struct lwkt_host *h = gd->gd_host;
 
 	/*
-	 * -EBUSY: the previous kick has not started yet; its callback will
-	 * see this message too (it is published before the kick).
+	 * smp_call_function_single_async() tests and sets the csd's lock
+	 * flag without an atomic operation: two CPUs kicking at once could
+	 * both queue it (a corrupt call list, a CPU looping in hardirq). Our
+	 * senders are serialised by gd_npoll only while the target does not
+	 * drain in between, so the csd gets its own owner: whoever flips
+	 * @kicking. A kick still in flight handles this message too (it was
+	 * published before).
 	 */
-	smp_call_function_single_async(h->cpu, &h->kick);
+	if (atomic_xchg(&h->kicking, 1) == 0)
+		smp_call_function_single_async(h->cpu, &h->kick);
 }
 
 struct lwkt_globaldata *lwkt_plat_cpu_gd(int cpu)

@@ -32,6 +32,11 @@ LWKT_TRACE_REG_DECLARE(deschedule);
 LWKT_TRACE_REG_DECLARE(preempt);
 LWKT_TRACE_REG_DECLARE(create);
 LWKT_TRACE_REG_DECLARE(exit);
+LWKT_TRACE_REG_DECLARE(ipiq_send);
+LWKT_TRACE_REG_DECLARE(ipiq_run);
+LWKT_TRACE_REG_DECLARE(migrate);
+LWKT_TRACE_REG_DECLARE(block);
+LWKT_TRACE_REG_DECLARE(signal);
 #endif
 
 TRACE_EVENT_FN(lwkt_switch,
@@ -173,6 +178,97 @@ TRACE_EVENT_FN(lwkt_thread_exit,
 	TP_printk("tid=%u cpu=%d switches=%llu comm=%s", __entry->tid,
 		  __entry->cpu, __entry->switches, __entry->comm),
 	lwkt_trace_exit_reg, lwkt_trace_exit_unreg
+);
+
+DECLARE_EVENT_CLASS(lwkt_ipiq_class,
+	TP_PROTO(int src, int dst, u32 seq, void *func),
+	TP_ARGS(src, dst, seq, func),
+	TP_STRUCT__entry(
+		__field(int, src)
+		__field(int, dst)
+		__field(u32, seq)
+		__field(void *, func)
+	),
+	TP_fast_assign(
+		__entry->src = src;
+		__entry->dst = dst;
+		__entry->seq = seq;
+		__entry->func = func;
+	),
+	TP_printk("src=%d dst=%d seq=%u func=%ps", __entry->src, __entry->dst,
+		  __entry->seq, __entry->func)
+);
+
+/* A message queued on src for dst (the FIFO src -> dst, sequence seq). */
+DEFINE_EVENT_FN(lwkt_ipiq_class, lwkt_ipiq_send,
+	TP_PROTO(int src, int dst, u32 seq, void *func),
+	TP_ARGS(src, dst, seq, func),
+	lwkt_trace_ipiq_send_reg, lwkt_trace_ipiq_send_unreg
+);
+
+/* dst is about to run that message (IPI context, maybe hardirq). */
+DEFINE_EVENT_FN(lwkt_ipiq_class, lwkt_ipiq_run,
+	TP_PROTO(int src, int dst, u32 seq, void *func),
+	TP_ARGS(src, dst, seq, func),
+	lwkt_trace_ipiq_run_reg, lwkt_trace_ipiq_run_unreg
+);
+
+TRACE_EVENT_FN(lwkt_migrate,
+	TP_PROTO(const struct lwkt_thread *td, int from, int to),
+	TP_ARGS(td, from, to),
+	TP_STRUCT__entry(
+		__field(u32, tid)
+		__field(int, from)
+		__field(int, to)
+		__array(char, comm, LWKT_MAXCOMLEN + 1)
+	),
+	TP_fast_assign(
+		__entry->tid = td->td_tid;
+		__entry->from = from;
+		__entry->to = to;
+		memcpy(__entry->comm, td->td_comm, LWKT_MAXCOMLEN + 1);
+	),
+	TP_printk("tid=%u comm=%s cpu %d -> %d", __entry->tid, __entry->comm,
+		  __entry->from, __entry->to),
+	lwkt_trace_migrate_reg, lwkt_trace_migrate_unreg
+);
+
+TRACE_EVENT_FN(lwkt_block,
+	TP_PROTO(const struct lwkt_thread *td, const void *w, const char *wmesg),
+	TP_ARGS(td, w, wmesg),
+	TP_STRUCT__entry(
+		__field(u32, tid)
+		__field(int, cpu)
+		__field(const void *, wait)
+		__array(char, wmesg, 16)
+	),
+	TP_fast_assign(
+		__entry->tid = td->td_tid;
+		__entry->cpu = td->td_gd->gd_cpuid;
+		__entry->wait = w;
+		strscpy(__entry->wmesg, wmesg ? wmesg : "", sizeof(__entry->wmesg));
+	),
+	TP_printk("tid=%u cpu=%d wait=%p wmesg=%s", __entry->tid, __entry->cpu,
+		  __entry->wait, __entry->wmesg),
+	lwkt_trace_block_reg, lwkt_trace_block_unreg
+);
+
+TRACE_EVENT_FN(lwkt_signal,
+	TP_PROTO(const void *w, int count, int woken),
+	TP_ARGS(w, count, woken),
+	TP_STRUCT__entry(
+		__field(const void *, wait)
+		__field(int, count)
+		__field(int, woken)
+	),
+	TP_fast_assign(
+		__entry->wait = w;
+		__entry->count = count;
+		__entry->woken = woken;
+	),
+	TP_printk("wait=%p count=%d woken=%d", __entry->wait, __entry->count,
+		  __entry->woken),
+	lwkt_trace_signal_reg, lwkt_trace_signal_unreg
 );
 
 #endif /* _LWKT_TRACE_H */

@@ -33,6 +33,11 @@ LWKT_TRACE_REG(deschedule, LWKT_TRACE_DESCHEDULE)
 LWKT_TRACE_REG(preempt, LWKT_TRACE_PREEMPT)
 LWKT_TRACE_REG(create, LWKT_TRACE_CREATE)
 LWKT_TRACE_REG(exit, LWKT_TRACE_EXIT)
+LWKT_TRACE_REG(ipiq_send, LWKT_TRACE_IPIQ_SEND)
+LWKT_TRACE_REG(ipiq_run, LWKT_TRACE_IPIQ_RUN)
+LWKT_TRACE_REG(migrate, LWKT_TRACE_MIGRATE)
+LWKT_TRACE_REG(block, LWKT_TRACE_BLOCK)
+LWKT_TRACE_REG(signal, LWKT_TRACE_SIGNAL)
 
 void lwkt_plat_trace_switch(struct lwkt_globaldata *gd,
 			    struct lwkt_thread *prev, struct lwkt_thread *next)
@@ -67,4 +72,30 @@ void lwkt_plat_trace_thread_create(struct lwkt_thread *td)
 void lwkt_plat_trace_thread_exit(struct lwkt_thread *td)
 {
 	trace_lwkt_thread_exit(td);
+}
+
+void lwkt_plat_trace_ipiq_send(int src, int dst, u32 seq, void *func)
+{
+	trace_lwkt_ipiq_send(src, dst, seq, func);
+}
+
+void lwkt_plat_trace_ipiq_run(int src, int dst, u32 seq, void *func)
+{
+	trace_lwkt_ipiq_run(src, dst, seq, func);
+}
+
+void lwkt_plat_trace_migrate(struct lwkt_thread *td, int from, int to)
+{
+	trace_lwkt_migrate(td, from, to);
+}
+
+void lwkt_plat_trace_block(struct lwkt_thread *td, const void *w,
+			   const char *wmesg)
+{
+	trace_lwkt_block(td, w, wmesg);
+}
+
+void lwkt_plat_trace_signal(const void *w, int count, int woken)
+{
+	trace_lwkt_signal(w, count, woken);
 }

@@ -72,11 +72,16 @@ void lwkt_user_set_switch_refused(bool refuse);
 struct lwkt_user_trace_event {
 	int kind;		/* LWKT_TRACE_* (src/platform.h) */
 	int cpu;		/* the CPU that emitted it */
-	u32 tid;		/* switch: prev; preempt: current; else the thread */
+	u32 tid;		/* switch: prev; preempt: current; else the thread;
+				 * ipiq_*: source CPU */
 	int pri;
-	u32 other_tid;		/* switch: next; preempt: the preemptor */
+	u32 other_tid;		/* switch: next; preempt: the preemptor;
+				 * ipiq_*: target CPU; migrate: to CPU;
+				 * signal: threads woken */
 	int other_pri;
-	int result;		/* preempt: enum lwkt_preempt_result */
+	int result;		/* preempt: enum lwkt_preempt_result;
+				 * ipiq_*: sequence; migrate: from CPU;
+				 * signal: count asked */
 };
 
 /**

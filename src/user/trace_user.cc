@@ -76,6 +76,56 @@ extern "C" void lwkt_plat_trace_thread_exit(struct lwkt_thread *td)
 	emit(LWKT_TRACE_EXIT, td, nullptr, 0);
 }
 
+/* Cross-CPU events: no thread pair; tid/other_tid carry the CPUs. */
+namespace {
+
+void emit_plain(int kind, u32 a, u32 b, int result)
+{
+	void (*hook)(const struct lwkt_user_trace_event *) =
+		__atomic_load_n(&g_trace_hook, __ATOMIC_ACQUIRE);
+	struct lwkt_user_trace_event ev = {};
+
+	if (!hook)
+		return;
+	ev.kind = kind;
+	ev.cpu = lwkt_mycpu()->gd_cpuid;
+	ev.tid = a;
+	ev.other_tid = b;
+	ev.result = result;
+	hook(&ev);
+}
+
+} // namespace
+
+extern "C" void lwkt_plat_trace_ipiq_send(int src, int dst, u32 seq, void *)
+{
+	emit_plain(LWKT_TRACE_IPIQ_SEND, static_cast<u32>(src),
+		   static_cast<u32>(dst), static_cast<int>(seq));
+}
+
+extern "C" void lwkt_plat_trace_ipiq_run(int src, int dst, u32 seq, void *)
+{
+	emit_plain(LWKT_TRACE_IPIQ_RUN, static_cast<u32>(src),
+		   static_cast<u32>(dst), static_cast<int>(seq));
+}
+
+extern "C" void lwkt_plat_trace_migrate(struct lwkt_thread *td, int from,
+					int to)
+{
+	emit_plain(LWKT_TRACE_MIGRATE, td->td_tid, static_cast<u32>(to), from);
+}
+
+extern "C" void lwkt_plat_trace_block(struct lwkt_thread *td, const void *,
+				      const char *)
+{
+	emit_plain(LWKT_TRACE_BLOCK, td->td_tid, 0, 0);
+}
+
+extern "C" void lwkt_plat_trace_signal(const void *, int count, int woken)
+{
+	emit_plain(LWKT_TRACE_SIGNAL, 0, static_cast<u32>(woken), count);
+}
+
 /*
  * mmap'd stacks start zeroed. Not instrumented: the words scanned may lie
  * in frames a sanitizer still considers poisoned.

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include <lwkt/ipiq.h>
+
 #include "lwkt_fixture.h"
 #include "platform.h"
 
@@ -169,4 +171,68 @@ TEST_F(Trace, ThreadIdsAreUniqueAndNonZero)
 	std::sort(tids.begin(), tids.end());
 	EXPECT_EQ(std::adjacent_find(tids.begin(), tids.end()), tids.end());
 	EXPECT_NE(tids.front(), 0u);
+}
+
+namespace {
+
+class TraceXcpu : public Trace {
+protected:
+	TraceXcpu() { ncpus_ = 2; }
+};
+
+void nop_msg(void *) {}
+
+} // namespace
+
+// Every queued message is reported once when sent (on the source) and once
+// when run (on the target), with the same (src, dst, sequence).
+TEST_F(TraceXcpu, IpiqSendAndRunPairUp)
+{
+	constexpr int kN = 50;
+
+	lwkt_user_set_trace_hook(record, bit(LWKT_TRACE_IPIQ_SEND) |
+						 bit(LWKT_TRACE_IPIQ_RUN));
+	run([&] {
+		struct lwkt_globaldata *dst = lwkt_user_gd(1);
+		int seq = 0;
+
+		for (int i = 0; i < kN; ++i)
+			seq = lwkt_send_ipiq(dst, nop_msg, nullptr);
+		lwkt_wait_ipiq(dst, seq);
+	});
+	lwkt_user_set_trace_hook(nullptr, 0);
+	auto sent = of(LWKT_TRACE_IPIQ_SEND);
+	auto ran = of(LWKT_TRACE_IPIQ_RUN);
+	ASSERT_EQ(static_cast<size_t>(kN), sent.size());
+	ASSERT_EQ(static_cast<size_t>(kN), ran.size());
+	for (int i = 0; i < kN; ++i) {
+		EXPECT_EQ(0, sent[i].cpu);
+		EXPECT_EQ(1, ran[i].cpu);
+		EXPECT_EQ(0u, ran[i].tid);		// src
+		EXPECT_EQ(1u, ran[i].other_tid);	// dst
+		EXPECT_EQ(sent[i].result, ran[i].result);	// sequence
+	}
+}
+
+// A hop is reported by the moving thread, with both CPUs; nothing is
+// reported once the bit is clear.
+TEST_F(TraceXcpu, MigrationIsReportedOncePerHop)
+{
+	u32 tid = 0;
+
+	lwkt_user_set_trace_hook(record, bit(LWKT_TRACE_MIGRATE));
+	run([&] {
+		tid = curthread->td_tid;
+		lwkt_setcpu_self(lwkt_user_gd(1));
+		lwkt_setcpu_self(lwkt_user_gd(0));
+		lwkt_user_set_trace_hook(nullptr, 0);
+		lwkt_setcpu_self(lwkt_user_gd(1));
+	});
+	auto mig = of(LWKT_TRACE_MIGRATE);
+	ASSERT_EQ(2u, mig.size());
+	EXPECT_EQ(tid, mig[0].tid);
+	EXPECT_EQ(0, mig[0].result);		// from
+	EXPECT_EQ(1u, mig[0].other_tid);	// to
+	EXPECT_EQ(1, mig[1].result);
+	EXPECT_EQ(0u, mig[1].other_tid);
 }

@@ -28,7 +28,8 @@ check load lwkt_load
 events_exist() {
 	local e
 	for e in lwkt_switch lwkt_schedule lwkt_deschedule lwkt_preempt \
-		 lwkt_thread_create lwkt_thread_exit; do
+		 lwkt_thread_create lwkt_thread_exit lwkt_ipiq_send lwkt_ipiq_run \
+		 lwkt_migrate lwkt_block lwkt_signal; do
 		[ -r $EV/$e/format ] || { echo "no event $e"; return 1; }
 	done
 }
@@ -106,6 +107,42 @@ top() {
 		{ cat $out; return 1; }
 }
 check bpftrace-lwkt-top top
+
+# lwkt-ipilat.bt: a latency histogram and a message count per CPU pair,
+# for the remote schedules of an xcpu run between CPUs 1 and 2.
+ipilat() {
+	work il 'echo "xcpu src=1 dst=2 iters=500" > $D/ctl'
+	bpftrace $BT/lwkt-ipilat.bt -c "/bin/sh /tmp/il.sh" > $out 2>&1 || { cat $out; return 1; }
+	grep -q '^@usecs\[1, 2\]:' $out && grep -q '^@usecs\[2, 1\]:' $out &&
+		grep -q '^\[[0-9]*, [0-9]*) *[0-9]* |@' $out || { cat $out; return 1; }
+	# At least one message each way per round trip.
+	awk '$1 == "@msgs[1," && $2 == "2]:" && $3 >= 500 { a = 1 }
+	     $1 == "@msgs[2," && $2 == "1]:" && $3 >= 500 { b = 1 }
+	     END { exit !(a && b) }' $out || { cat $out; return 1; }
+}
+check bpftrace-lwkt-ipilat ipilat
+
+# The cross-CPU events print: a migration, a wait-queue block and signal.
+xcpu_events() {
+	local t=/sys/kernel/tracing
+	for e in lwkt_ipiq_send lwkt_ipiq_run lwkt_migrate lwkt_block lwkt_signal; do
+		echo 1 > $t/events/lwkt/$e/enable || return 1
+	done
+	echo > $t/trace
+	echo "migrate threads=1 hops=5" > $D/ctl
+	echo "waitq waiters=1 rounds=2" > $D/ctl
+	for e in lwkt_ipiq_send lwkt_ipiq_run lwkt_migrate lwkt_block lwkt_signal; do
+		echo 0 > $t/events/lwkt/$e/enable
+	done
+	cat $t/trace > $out
+	grep -q 'lwkt_migrate: tid=[0-9]* comm=migrate/0 cpu [0-9]* -> [0-9]*' $out &&
+		grep -q 'lwkt_ipiq_send: src=[0-9]* dst=[0-9]* seq=[0-9]* func=' $out &&
+		grep -q 'lwkt_ipiq_run: src=[0-9]* dst=[0-9]* seq=[0-9]* func=' $out &&
+		grep -q 'lwkt_block: tid=[0-9]* cpu=[0-9]* wait=.* wmesg=' $out &&
+		grep -q 'lwkt_signal: wait=.* count=-\?[0-9]* woken=[0-9]*' $out ||
+		{ grep -c lwkt_ $out; head -n 40 $out; return 1; }
+}
+check cross-cpu-events-print xcpu_events
 
 # debugfs "threads": exactly the threads of a spawn in progress (the
 # parent and its children, each yielding), then none once it stopped.
