@@ -21,21 +21,6 @@
 #define IK_TIMEOUT_NS	(5 * NSEC_PER_SEC)
 #define IK_MAXSRC	4
 
-/* The first @n hosted CPUs into @cpus; returns how many were found. */
-static int ik_cpus(int *cpus, int n)
-{
-	unsigned int cpu;
-	int i = 0;
-
-	for_each_online_cpu(cpu) {
-		if (i == n)
-			break;
-		if (lwkt_cpu_hosted(cpu))
-			cpus[i++] = cpu;
-	}
-	return i;
-}
-
 /* From an LWKT thread: wait for *@flag != 0, serving our IPIs. */
 static bool ik_wait_flag(int *flag)
 {
@@ -136,7 +121,7 @@ static void lwkt_ipiq_fifo_order_from_several_cpus(struct kunit *test)
 	struct ik_fifo_arg args[IK_MAXSRC];
 	struct lwkt_job jobs[IK_MAXSRC];
 	int cpus[IK_MAXSRC + 1];
-	int ncpus = ik_cpus(cpus, IK_MAXSRC + 1);
+	int ncpus = lk_hosted_cpus(cpus, IK_MAXSRC + 1);
 	struct ik_fifo *f;
 	int i, nsrc;
 
@@ -231,7 +216,7 @@ static void lwkt_ipiq_deferred_inside_crit_until_crit_exit(struct kunit *test)
 	struct lwkt_job jt, js;
 	int cpus[2];
 
-	if (ik_cpus(cpus, 2) < 2)
+	if (lk_hosted_cpus(cpus, 2) < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
 	d.target = cpus[1];
 	d.sender = cpus[0];
@@ -305,7 +290,7 @@ static void lwkt_ipiq_runs_from_hardirq_outside_crit(struct kunit *test)
 	struct lwkt_job jt, js;
 	int cpus[2];
 
-	if (ik_cpus(cpus, 2) < 2)
+	if (lk_hosted_cpus(cpus, 2) < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
 	h.target = cpus[1];
 	h.sender = cpus[0];
@@ -366,7 +351,7 @@ static void lwkt_ipiq_send_to_self_and_bycpu(struct kunit *test)
 	struct ik_self s = { .other_ran_cpu = -1 };
 	int cpus[2];
 
-	if (ik_cpus(cpus, 2) < 2)
+	if (lk_hosted_cpus(cpus, 2) < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
 	s.other_cpu = cpus[1];
 	KUNIT_ASSERT_EQ(test, lwkt_job_run(cpus[0], TDPRI_KERN_DAEMON,
@@ -445,7 +430,7 @@ static void lwkt_ipiq_nowait_fails_on_a_full_fifo(struct kunit *test)
 	struct ik_full *f;
 	int cpus[2];
 
-	if (ik_cpus(cpus, 2) < 2)
+	if (lk_hosted_cpus(cpus, 2) < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
 	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, f);

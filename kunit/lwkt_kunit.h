@@ -44,6 +44,21 @@ static inline void lk_settle(struct kunit *test, int cpu)
 
 /* Everything below runs in LWKT threads of one CPU. */
 
+/* The first @n hosted CPUs into @cpus; returns how many were found. */
+static inline int lk_hosted_cpus(int *cpus, int n)
+{
+	unsigned int cpu;
+	int i = 0;
+
+	for_each_online_cpu(cpu) {
+		if (i == n)
+			break;
+		if (lwkt_cpu_hosted(cpu))
+			cpus[i++] = cpu;
+	}
+	return i;
+}
+
 static inline void lk_nop(void *arg)
 {
 }

@@ -17,20 +17,6 @@
 #define XK_TIMEOUT_NS	(10 * NSEC_PER_SEC)
 #define XK_MAXCPU	4
 
-static int xk_cpus(int *cpus, int n)
-{
-	unsigned int cpu;
-	int i = 0;
-
-	for_each_online_cpu(cpu) {
-		if (i == n)
-			break;
-		if (lwkt_cpu_hosted(cpu))
-			cpus[i++] = cpu;
-	}
-	return i;
-}
-
 /* From an LWKT thread: wait for atomic *@v >= @n, serving our IPIs. */
 static bool xk_wait_atomic(atomic_t *v, int n)
 {
@@ -126,7 +112,7 @@ static void lwkt_xcpu_remote_schedule_pingpong(struct kunit *test)
 	struct xk_pp p = { .rounds = 500 };
 	int cpus[2];
 
-	if (xk_cpus(cpus, 2) < 2)
+	if (lk_hosted_cpus(cpus, 2) < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
 	p.cpu_a = cpus[0];
 	p.cpu_b = cpus[1];
@@ -174,7 +160,7 @@ static void lwkt_xcpu_migration_hops_land(struct kunit *test)
 {
 	struct xk_hops h = { .hops = 400 };
 
-	h.ncpus = xk_cpus(h.cpus, XK_MAXCPU);
+	h.ncpus = lk_hosted_cpus(h.cpus, XK_MAXCPU);
 	if (h.ncpus < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
 	KUNIT_ASSERT_EQ(test, lwkt_job_run(h.cpus[0], TDPRI_KERN_DAEMON,
@@ -239,7 +225,7 @@ static void lwkt_xcpu_wait_signal_no_lost_wakeup(struct kunit *test)
 	struct lwkt_job jw, js;
 	int cpus[2];
 
-	if (xk_cpus(cpus, 2) < 2)
+	if (lk_hosted_cpus(cpus, 2) < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
 	q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, q);
@@ -354,7 +340,7 @@ static void lwkt_xcpu_cpusync_holds_until_finish(struct kunit *test)
 
 	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, c);
-	c->ncpus = xk_cpus(c->cpus, XK_MAXCPU);
+	c->ncpus = lk_hosted_cpus(c->cpus, XK_MAXCPU);
 	if (c->ncpus < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
 	xk_cs_cur = c;

@@ -33,9 +33,7 @@ inline int load(const int *p)
 void wait_count(struct lwkt_globaldata *gd, const int *p, int n)
 {
 	while (load(p) < n) {
-		if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ)
-			process_ipiq(gd);
-		lwkt_plat_cpu_relax();
+		spin_serving_ipis(gd);
 	}
 }
 

@@ -18,6 +18,7 @@
 #include "core/debug.h"
 #include "core/errors.h"
 #include "core/internal.h"
+#include "core/spin.h"
 #include "core/trace.h"
 #include "platform.h"
 
@@ -79,9 +80,7 @@ void wait_for_room(struct lwkt_globaldata *gd, struct lwkt_globaldata *target,
 {
 	while (ip->ip_windex - load_acquire(&ip->ip_rindex) >= LWKT_IPIQ_HIGH) {
 		kick(gd, target);
-		if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ)
-			process_ipiq(gd);
-		lwkt_plat_cpu_relax();
+		spin_serving_ipis(gd);
 	}
 }
 
@@ -282,9 +281,7 @@ extern "C" void lwkt_wait_ipiq(struct lwkt_globaldata *target, int seq)
 	crit_enter_quick(td);
 	while (static_cast<s32>(load_acquire(&ip->ip_xindex) -
 				static_cast<u32>(seq)) < 0) {
-		if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ)
-			process_ipiq(gd);
-		lwkt_plat_cpu_relax();
+		spin_serving_ipis(gd);
 	}
 	crit_exit_quick(td);
 }

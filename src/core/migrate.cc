@@ -16,6 +16,7 @@
 
 #include "core/debug.h"
 #include "core/internal.h"
+#include "core/spin.h"
 #include "core/list.h"
 #include "core/runq.h"
 #include "core/trace.h"
@@ -106,9 +107,7 @@ extern "C" void lwkt_acquire(struct lwkt_thread *td)
 	/* Its old CPU may still be switching away from it. */
 	while (__atomic_load_n(&td->td_flags, __ATOMIC_ACQUIRE) &
 	       (TDF_RUNNING | TDF_PREEMPT_LOCK)) {
-		if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ)
-			process_ipiq(gd);
-		lwkt_plat_cpu_relax();
+		spin_serving_ipis(gd);
 	}
 	lwkt_wait_ipiq(ogd, lwkt_send_ipiq(ogd, disown, td));
 	__atomic_store_n(&td->td_gd, gd, __ATOMIC_RELEASE);

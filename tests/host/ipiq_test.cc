@@ -21,47 +21,11 @@
 
 #include <lwkt/ipiq.h>
 
-#include "lwkt_fixture.h"
+#include "xcpu_helpers.h"
 
 namespace {
 
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-constexpr int kScale = 4;	// sanitizers: fewer messages, same shape
-#else
-constexpr int kScale = 1;
-#endif
-
-constexpr auto kTimeout = std::chrono::seconds(30);
-
-// Run each function in a new LWKT thread on its CPU, all at once; wait.
-void run_parallel(std::vector<std::pair<int, std::function<void()>>> jobs,
-		  int pri = TDPRI_KERN_DAEMON)
-{
-	std::vector<std::thread> ts;
-
-	for (auto &j : jobs)
-		ts.emplace_back([&j, pri] {
-			lwkt_user_run(j.first, pri, lt::call_body, &j.second);
-		});
-	for (auto &t : ts)
-		t.join();
-}
-
-// Spin (from an LWKT thread) until cond() or the timeout; each round is a
-// preemption point, so this CPU keeps serving its own IPIs.
-template <typename F>
-bool wait_for(F cond)
-{
-	auto end = std::chrono::steady_clock::now() + kTimeout;
-
-	while (!cond()) {
-		if (std::chrono::steady_clock::now() > end)
-			return false;
-		lwkt_yield();
-		std::this_thread::yield();
-	}
-	return true;
-}
+using namespace xt;
 
 // The same inside a critical section: no IPI is served here.
 template <typename F>
@@ -75,11 +39,6 @@ bool spin_for(F cond)
 		std::this_thread::yield();
 	}
 	return true;
-}
-
-void sleep_ms(int ms)
-{
-	std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
 // Per-target record of what arrived, touched only on the target CPU.

@@ -13,72 +13,11 @@
 
 #include <lwkt/ipiq.h>
 
-#include "lwkt_fixture.h"
+#include "xcpu_helpers.h"
 
 namespace {
 
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-constexpr int kScale = 4;
-#else
-constexpr int kScale = 1;
-#endif
-
-constexpr auto kTimeout = std::chrono::seconds(30);
-
-// Bodies of threads created here; they must outlive the threads, so they
-// are cleared only after the CPUs stopped. Threads of several CPUs
-// create threads at once: guarded.
-std::mutex g_mu;
-std::deque<std::function<void()>> g_bodies;
-
-// lwkt_create() on @cpu (-1: here) from an LWKT thread.
-thread_t spawn_on(int cpu, std::function<void()> f, int flags = 0,
-		  const char *name = "x")
-{
-	std::function<void()> *body;
-	thread_t td = nullptr;
-
-	{
-		std::lock_guard<std::mutex> l(g_mu);
-		g_bodies.push_back(std::move(f));
-		body = &g_bodies.back();
-	}
-	EXPECT_EQ(0, lwkt_create(lt::call_body, body, &td, nullptr, flags, cpu,
-				 "%s", name));
-	return td;
-}
-
-void run_parallel(std::vector<std::pair<int, std::function<void()>>> jobs,
-		  int pri = TDPRI_KERN_DAEMON)
-{
-	std::vector<std::thread> ts;
-
-	for (auto &j : jobs)
-		ts.emplace_back([&j, pri] {
-			lwkt_user_run(j.first, pri, lt::call_body, &j.second);
-		});
-	for (auto &t : ts)
-		t.join();
-}
-
-template <typename F>
-bool wait_for(F cond)
-{
-	auto end = std::chrono::steady_clock::now() + kTimeout;
-
-	while (!cond()) {
-		if (std::chrono::steady_clock::now() > end)
-			return false;
-		lwkt_yield();
-		std::this_thread::yield();
-	}
-	return true;
-}
-
-void sleep_ms(int ms)
-{
-	std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-}
+using namespace xt;
 
 // Block until cond() holds; checked inside the critical section the
 // thread blocks in, so a wakeup (an IPI, run at crit_exit) is not lost.
@@ -126,11 +65,6 @@ void quiesce_ipiqs()
 class Xcpu : public LwktTest {
 protected:
 	Xcpu() { ncpus_ = 2; }
-	void TearDown() override
-	{
-		LwktTest::TearDown();
-		g_bodies.clear();
-	}
 };
 
 class Xcpu3 : public Xcpu {

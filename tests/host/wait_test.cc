@@ -14,68 +14,11 @@
 #include <lwkt/ipiq.h>
 #include <lwkt/wait.h>
 
-#include "lwkt_fixture.h"
+#include "xcpu_helpers.h"
 
 namespace {
 
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-constexpr int kScale = 4;
-#else
-constexpr int kScale = 1;
-#endif
-
-constexpr auto kTimeout = std::chrono::seconds(30);
-
-std::mutex g_mu;
-std::deque<std::function<void()>> g_bodies;
-
-thread_t spawn_on(int cpu, std::function<void()> f, int flags = 0,
-		  const char *name = "x")
-{
-	std::function<void()> *body;
-	thread_t td = nullptr;
-
-	{
-		std::lock_guard<std::mutex> l(g_mu);
-		g_bodies.push_back(std::move(f));
-		body = &g_bodies.back();
-	}
-	EXPECT_EQ(0, lwkt_create(lt::call_body, body, &td, nullptr, flags, cpu,
-				 "%s", name));
-	return td;
-}
-
-void run_parallel(std::vector<std::pair<int, std::function<void()>>> jobs,
-		  int pri = TDPRI_KERN_DAEMON)
-{
-	std::vector<std::thread> ts;
-
-	for (auto &j : jobs)
-		ts.emplace_back([&j, pri] {
-			lwkt_user_run(j.first, pri, lt::call_body, &j.second);
-		});
-	for (auto &t : ts)
-		t.join();
-}
-
-template <typename F>
-bool wait_for(F cond)
-{
-	auto end = std::chrono::steady_clock::now() + kTimeout;
-
-	while (!cond()) {
-		if (std::chrono::steady_clock::now() > end)
-			return false;
-		lwkt_yield();
-		std::this_thread::yield();
-	}
-	return true;
-}
-
-void sleep_ms(int ms)
-{
-	std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-}
+using namespace xt;
 
 int load(const int *p)
 {
@@ -87,11 +30,6 @@ int load(const int *p)
 class WaitQ : public LwktTest {
 protected:
 	WaitQ() { ncpus_ = 4; }
-	void TearDown() override
-	{
-		LwktTest::TearDown();
-		g_bodies.clear();
-	}
 };
 
 class WaitQ2 : public WaitQ {
