@@ -376,6 +376,7 @@ struct ik_full {
 	int queued, rc, rc_after;
 	u64 fifofull;
 	int count_in_crit, count_after;
+	int counted;	/* count_after is taken: the sender may send again */
 	int timed_out;
 };
 
@@ -391,6 +392,7 @@ static void ik_full_target(void *arg)
 	f->count_in_crit = f->sink.count;
 	crit_exit_quick(td);
 	f->count_after = f->sink.count;
+	WRITE_ONCE(f->counted, 1);
 }
 
 static void ik_full_sender(void *arg)
@@ -419,6 +421,9 @@ static void ik_full_sender(void *arg)
 	f->fifofull = mycpu->gd_cnt.ipiq_fifofull - full;
 	WRITE_ONCE(f->release, 1);
 	lwkt_wait_ipiq(t, lwkt_seq_ipiq(t));
+	/* The next message could run (hardirq) before the target counts. */
+	if (!ik_wait_flag(&f->counted))
+		f->timed_out = 1;
 	f->rc_after = lwkt_send_ipiq_nowait(t, ik_record, &f->msgs[i]);
 	if (f->rc_after > 0)
 		lwkt_wait_ipiq(t, f->rc_after);
