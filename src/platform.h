@@ -23,6 +23,8 @@ LWKT_EXTERN_C_BEGIN
 
 struct lwkt_thread;
 struct lwkt_globaldata;
+struct lwkt_token;
+struct lwkt_msg;
 
 /* --- memory (thread context; never called on the switch fast path) --- */
 
@@ -173,6 +175,9 @@ void lwkt_plat_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 #define LWKT_TRACE_MIGRATE	8
 #define LWKT_TRACE_BLOCK	9
 #define LWKT_TRACE_SIGNAL	10
+#define LWKT_TRACE_TOKEN_CONTENDED	11
+#define LWKT_TRACE_MSG_SEND	12
+#define LWKT_TRACE_MSG_REPLY	13
 /*
  * Not an event: a reader waits for a snapshot of this CPU's threads
  * (debugfs "threads"). The switch hook is the one place a busy CPU
@@ -221,6 +226,18 @@ void lwkt_plat_trace_block(struct lwkt_thread *td, const void *w,
 			   const char *wmesg);
 /* lwkt_signal(@w, @count) woke @woken threads. */
 void lwkt_plat_trace_signal(const void *w, int count, int woken);
+/* The current thread @td found @tok held by @owner (lwkt_gettoken). */
+void lwkt_plat_trace_token_contended(struct lwkt_thread *td,
+				     const struct lwkt_token *tok,
+				     struct lwkt_thread *owner);
+/*
+ * Message @msg is put to a port owned by CPU @dst (sendmsg, domsg,
+ * forwardmsg; on the sending CPU), or replied with @error towards the
+ * reply port's CPU @dst (on the replying CPU).
+ */
+void lwkt_plat_trace_msg_send(const struct lwkt_msg *msg, int dst);
+void lwkt_plat_trace_msg_reply(const struct lwkt_msg *msg, int dst,
+			       int error);
 /*
  * Bytes of @td's stack ever used (high-water mark), scanning up from the
  * lowest word for the first non-zero one; 0 if @td has no stack. @td is

@@ -12,12 +12,13 @@
 
 #include <lwkt/types.h>
 #include <lwkt/list.h>
+#include <lwkt/msgport.h>
 
 LWKT_EXTERN_C_BEGIN
 
 struct lwkt_globaldata;
 struct lwkt_wait;	/* wait queues: include/lwkt/wait.h */
-struct lwkt_tokref;	/* tokens: not implemented yet */
+struct lwkt_tokref;	/* tokens: include/lwkt/token.h */
 
 /*
  * Priorities, 0..31, higher runs first. td_pri holds the priority in its
@@ -96,13 +97,14 @@ struct lwkt_thread {
 	struct lwkt_wait *td_wait;	/* wait structure slept on (atomic) */
 	struct lwkt_thread *td_wakenext;	/* lwkt_signal()'s wake batch */
 	const char *td_wmesg;		/* why it sleeps */
-	struct lwkt_tokref *td_toks;	/* held tokens; NULL until tokens */
-	int td_mpcount;			/* MP lock count (stub, see mplock.h) */
+	struct lwkt_tokref *td_toks;	/* its tokrefs, newest first */
+	int td_mpcount;			/* MP lock holds (include/lwkt/mplock.h) */
 	int td_nest_count;		/* deferred-work nesting depth */
 	struct lwkt_thread *td_freewait;	/* sleeper in lwkt_wait_free() */
 	u64 td_switches;		/* times switched to */
 	u32 td_tid;			/* unique id for tracing; 0: idle */
 	void *td_host[2];		/* host-private (sanitizer fibers...) */
+	struct lwkt_port td_msgport;	/* its own port (include/lwkt/msgport.h) */
 	char td_comm[LWKT_MAXCOMLEN + 1];	/* name */
 };
 

@@ -8,6 +8,7 @@
 
 #include "core/debug.h"
 #include "core/internal.h"
+#include "core/mplock.h"
 #include "core/list.h"
 #include "core/runq.h"
 
@@ -87,6 +88,7 @@ extern "C" void lwkt_gdinit(struct lwkt_globaldata *gd, int cpuid)
 	list_init(&gd->gd_tdreapq);
 	list_init(&gd->gd_idlethread.td_threadq);
 	list_init(&gd->gd_idlethread.td_allq);
+	lwkt_initport(&gd->gd_idlethread.td_msgport, &gd->gd_idlethread);
 }
 
 extern "C" void lwkt_host_run(struct lwkt_globaldata *gd)
@@ -133,6 +135,11 @@ extern "C" void lwkt_host_run(struct lwkt_globaldata *gd)
 			 */
 			__atomic_store_n(&gd->gd_npoll, 0, __ATOMIC_SEQ_CST);
 			lwkt_switch();	/* back here when nothing is runnable */
+			/* Runnable threads wait for a token or the MP lock. */
+			if (idle->td_flags & TDF_IDLE_NOHLT) {
+				idle->td_flags &= ~TDF_IDLE_NOHLT;
+				lwkt_plat_cpu_relax();
+			}
 		} else if (idle->td_flags & TDF_IDLE_NOHLT) {
 			idle->td_flags &= ~TDF_IDLE_NOHLT;
 			lwkt_plat_cpu_relax();
@@ -186,8 +193,14 @@ extern "C" void lwkt_host_teardown(struct lwkt_globaldata *gd)
 			list_remove(&td->td_threadq);
 		--gd->gd_cnt.threads;
 		++gd->gd_cnt.threads_killed;
+		/* A preempted thread still holds its tokens (tokrefs on its stack). */
+		rel_all_tokens(td);
+		td->td_toks = nullptr;
 		thread_recycle(gd, td, false);
 	}
+	/* A killed thread may have wanted it; nothing of ours runs again. */
+	if (mp_lock_held(gd))
+		cpu_rel_mplock(gd);
 	free_all(gd, &gd->gd_tdreapq, "exited");
 	free_all(gd, &gd->gd_tdfreeq, "cached");
 	gd->gd_tdfreecount = 0;

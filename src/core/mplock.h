@@ -1,31 +1,79 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * STUB: the MP lock (LWKT.md section 11) does not exist yet.
- *
- * The scheduler already has every call site the real lock needs (the
- * switcher's "can this thread's mpcount be met", the release when the next
- * thread needs none, lwkt_preempt()'s inherited count), so only these
- * functions change when the lock arrives. Until then the lock is always
- * "available and held by us", so no thread is ever skipped for it and
- * mplock_contention_count stays 0; td_mpcount is still carried, inherited
- * and restored exactly as DragonFly does.
+ * The switcher's side of the MP lock and of tokens (LWKT.md sections 5, 11
+ * and 12): what lwkt_switch() and lwkt_preempt() need to decide whether a
+ * thread can run, and to let go of what a thread switching out holds.
+ * The APIs are src/core/mplock.cc and src/core/token.cc.
  */
 #ifndef LWKT_CORE_MPLOCK_H
 #define LWKT_CORE_MPLOCK_H
 
-#include <lwkt/thread.h>
+#include <lwkt/mplock.h>
+#include <lwkt/token.h>
 
 namespace lwkt {
 
-/* Does this CPU hold the MP lock? (stub: yes) */
-inline bool mp_lock_held(struct lwkt_globaldata *) { return true; }
-/* Try to take it for the thread about to run. (stub: always succeeds) */
-inline bool cpu_try_mplock(struct lwkt_globaldata *) { return true; }
-/* Release it: the next thread does not need it. (stub: nothing to do) */
-inline void cpu_rel_mplock(struct lwkt_globaldata *) {}
+/* Does CPU @gd hold the MP lock? */
+inline bool mp_lock_held(struct lwkt_globaldata *gd)
+{
+	return __atomic_load_n(&lwkt_mp_lock, __ATOMIC_RELAXED) == gd->gd_cpuid;
+}
 
-/* STUB: tokens (section 12) do not exist; td_toks is always NULL. */
-inline bool chktokens(struct lwkt_thread *td) { return td->td_toks == nullptr; }
+/* Take the MP lock for CPU @gd if it is free. */
+inline bool cpu_try_mplock(struct lwkt_globaldata *gd)
+{
+	int free = LWKT_MP_FREE;
+
+	return __atomic_compare_exchange_n(&lwkt_mp_lock, &free, gd->gd_cpuid,
+					   false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
+/* CPU @gd, which holds the MP lock, lets it go. */
+inline void cpu_rel_mplock(struct lwkt_globaldata *)
+{
+	__atomic_store_n(&lwkt_mp_lock, LWKT_MP_FREE, __ATOMIC_RELEASE);
+}
+
+/* Take @tok for @td if it is free or already @td's. */
+inline bool token_take(struct lwkt_token *tok, struct lwkt_thread *td)
+{
+	struct lwkt_thread *owner = nullptr;
+
+	if (__atomic_compare_exchange_n(&tok->t_owner, &owner, td, false,
+					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return true;
+	return owner == td;
+}
+
+/*
+ * @td switches out (or was killed): every token it holds becomes free.
+ * Its tokrefs stay linked; chktokens() takes them all back.
+ */
+inline void rel_all_tokens(struct lwkt_thread *td)
+{
+	for (struct lwkt_tokref *ref = td->td_toks; ref; ref = ref->tr_next) {
+		if (__atomic_load_n(&ref->tr_tok->t_owner, __ATOMIC_RELAXED) == td)
+			__atomic_store_n(&ref->tr_tok->t_owner, nullptr,
+					 __ATOMIC_RELEASE);
+	}
+}
+
+/*
+ * Can @td run as far as its tokens go? Takes every token of its tokrefs;
+ * if one is held by another thread, lets go of all of them again (holding
+ * some while waiting for others is how lock-order deadlocks start).
+ */
+inline bool chktokens(struct lwkt_thread *td)
+{
+	for (struct lwkt_tokref *ref = td->td_toks; ref; ref = ref->tr_next) {
+		if (!token_take(ref->tr_tok, td)) {
+			rel_all_tokens(td);
+			return false;
+		}
+	}
+	return true;
+}
 
 } // namespace lwkt
 

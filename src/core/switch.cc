@@ -77,8 +77,8 @@ struct lwkt_thread *idle_choice(struct lwkt_globaldata *gd, bool spin)
 
 /*
  * The first thread of queue nq cannot run: look for any eligible thread at
- * nq and below, counting why threads were skipped. Never taken while the
- * MP lock and tokens are stubs.
+ * nq and below, counting why threads were skipped. None: the idle thread,
+ * spinning (IDLE_NOHLT) until a lock or token comes free.
  */
 __attribute__((noinline)) struct lwkt_thread *
 pick_slow(struct lwkt_globaldata *gd, int nq)
@@ -153,6 +153,9 @@ extern "C" void lwkt_switch(void)
 		return;
 	}
 	crit_enter_quick(td);
+	/* Switching out frees td's tokens; chktokens() takes them back. */
+	if (__builtin_expect(td->td_toks != nullptr, 0))
+		rel_all_tokens(td);
 
 	ntd = td->td_preempted;
 	if (ntd) {

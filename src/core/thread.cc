@@ -16,6 +16,7 @@
 #include "core/debug.h"
 #include "core/errors.h"
 #include "core/internal.h"
+#include "core/mplock.h"
 #include "core/list.h"
 #include "core/runq.h"
 #include "core/trace.h"
@@ -99,6 +100,7 @@ extern "C" void lwkt_init_thread(struct lwkt_thread *td, void *stack,
 		td->td_tid = __atomic_add_fetch(&next_tid, 1, __ATOMIC_RELAXED);
 	/* Switched to inside a critical section: the first switch-in leaves it. */
 	td->td_pri = TDPRI_KERN_DAEMON + TDPRI_CRIT;
+	lwkt_initport(&td->td_msgport, td);
 
 	if (gd == mygd) {
 		crit_enter_gd(mygd);
@@ -287,6 +289,14 @@ extern "C" void lwkt_exit(void)
 			      td->td_comm);
 	crit_enter_quick(td);
 	trace_thread_exit(td);
+	if (__builtin_expect(td->td_toks || td->td_mpcount, 0)) {
+		/* DragonFly panics; here the holds die with the thread. */
+		lwkt_plat_log("thread %s exits holding %s", td->td_comm,
+			      td->td_toks ? "tokens" : "the MP lock");
+		rel_all_tokens(td);
+		td->td_toks = nullptr;
+		td->td_mpcount = 0;
+	}
 	runq_dequeue(td);
 	AllList::remove(td);
 	--gd->gd_cnt.threads;

@@ -93,6 +93,26 @@ inline void trace_signal(const void *w, int count, int woken)
 		lwkt_plat_trace_signal(w, count, woken);
 }
 
+inline void trace_token_contended(struct lwkt_thread *td,
+				  const struct lwkt_token *tok,
+				  struct lwkt_thread *owner)
+{
+	if (trace_on(1UL << LWKT_TRACE_TOKEN_CONTENDED))
+		lwkt_plat_trace_token_contended(td, tok, owner);
+}
+
+inline void trace_msg_send(const struct lwkt_msg *msg, int dst)
+{
+	if (trace_on(1UL << LWKT_TRACE_MSG_SEND))
+		lwkt_plat_trace_msg_send(msg, dst);
+}
+
+inline void trace_msg_reply(const struct lwkt_msg *msg, int dst, int error)
+{
+	if (trace_on(1UL << LWKT_TRACE_MSG_REPLY))
+		lwkt_plat_trace_msg_reply(msg, dst, error);
+}
+
 } // namespace lwkt
 
 #endif /* LWKT_CORE_TRACE_H */

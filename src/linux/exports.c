@@ -8,6 +8,9 @@
 
 #include <lwkt/ipiq.h>
 #include <lwkt/thread.h>
+#include <lwkt/mplock.h>
+#include <lwkt/msgport.h>
+#include <lwkt/token.h>
 #include <lwkt/wait.h>
 
 /* Threads */
@@ -66,3 +69,31 @@ EXPORT_SYMBOL_GPL(lwkt_cpusync_simple);
 EXPORT_SYMBOL_GPL(lwkt_wait_init);
 EXPORT_SYMBOL_GPL(lwkt_block);
 EXPORT_SYMBOL_GPL(lwkt_signal);
+
+/* include/lwkt/mplock.h */
+EXPORT_SYMBOL_GPL(lwkt_mp_lock);
+EXPORT_SYMBOL_GPL(get_mplock);
+EXPORT_SYMBOL_GPL(try_mplock);
+EXPORT_SYMBOL_GPL(rel_mplock);
+EXPORT_SYMBOL_GPL(lwkt_mp_lock_held);
+
+/* include/lwkt/token.h */
+EXPORT_SYMBOL_GPL(lwkt_token_init);
+EXPORT_SYMBOL_GPL(lwkt_token_uninit);
+EXPORT_SYMBOL_GPL(lwkt_gettoken);
+EXPORT_SYMBOL_GPL(lwkt_trytoken);
+EXPORT_SYMBOL_GPL(lwkt_reltoken);
+EXPORT_SYMBOL_GPL(lwkt_havetoken);
+EXPORT_SYMBOL_GPL(lwkt_token_pool_get);
+
+/* include/lwkt/msgport.h */
+EXPORT_SYMBOL_GPL(lwkt_initport);
+EXPORT_SYMBOL_GPL(lwkt_initmsg);
+EXPORT_SYMBOL_GPL(lwkt_sendmsg);
+EXPORT_SYMBOL_GPL(lwkt_domsg);
+EXPORT_SYMBOL_GPL(lwkt_replymsg);
+EXPORT_SYMBOL_GPL(lwkt_waitmsg);
+EXPORT_SYMBOL_GPL(lwkt_waitport);
+EXPORT_SYMBOL_GPL(lwkt_getport);
+EXPORT_SYMBOL_GPL(lwkt_forwardmsg);
+EXPORT_SYMBOL_GPL(lwkt_abortmsg);

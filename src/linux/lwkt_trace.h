@@ -18,6 +18,7 @@
 #include <linux/tracepoint.h>
 
 #include <lwkt/thread.h>
+#include <lwkt/token.h>
 #include "platform.h"
 
 #ifndef LWKT_TRACE_REG_DECLARED
@@ -37,6 +38,9 @@ LWKT_TRACE_REG_DECLARE(ipiq_run);
 LWKT_TRACE_REG_DECLARE(migrate);
 LWKT_TRACE_REG_DECLARE(block);
 LWKT_TRACE_REG_DECLARE(signal);
+LWKT_TRACE_REG_DECLARE(token_contended);
+LWKT_TRACE_REG_DECLARE(msg_send);
+LWKT_TRACE_REG_DECLARE(msg_reply);
 #endif
 
 TRACE_EVENT_FN(lwkt_switch,
@@ -269,6 +273,72 @@ TRACE_EVENT_FN(lwkt_signal,
 	TP_printk("wait=%p count=%d woken=%d", __entry->wait, __entry->count,
 		  __entry->woken),
 	lwkt_trace_signal_reg, lwkt_trace_signal_unreg
+);
+
+/* A thread wants a token another thread holds (lwkt_gettoken). */
+TRACE_EVENT_FN(lwkt_token_contended,
+	TP_PROTO(const struct lwkt_thread *td, const struct lwkt_token *tok,
+		 const struct lwkt_thread *owner),
+	TP_ARGS(td, tok, owner),
+	TP_STRUCT__entry(
+		__field(const void *, token)
+		__field(u32, tid)
+		__field(u32, owner_tid)
+		__field(int, cpu)
+		__array(char, comm, LWKT_MAXCOMLEN + 1)
+		__array(char, desc, 16)
+	),
+	TP_fast_assign(
+		__entry->token = tok;
+		__entry->tid = td->td_tid;
+		__entry->owner_tid = owner ? owner->td_tid : 0;
+		__entry->cpu = td->td_gd->gd_cpuid;
+		memcpy(__entry->comm, td->td_comm, LWKT_MAXCOMLEN + 1);
+		strscpy(__entry->desc, tok->t_desc ? tok->t_desc : "",
+			sizeof(__entry->desc));
+	),
+	TP_printk("token=%p desc=%s tid=%u comm=%s cpu=%d owner_tid=%u",
+		  __entry->token, __entry->desc, __entry->tid, __entry->comm,
+		  __entry->cpu, __entry->owner_tid),
+	lwkt_trace_token_contended_reg, lwkt_trace_token_contended_unreg
+);
+
+DECLARE_EVENT_CLASS(lwkt_msg_class,
+	TP_PROTO(const struct lwkt_msg *msg, int src, int dst, int error),
+	TP_ARGS(msg, src, dst, error),
+	TP_STRUCT__entry(
+		__field(const void *, msg)
+		__field(u32, cmd)
+		__field(u32, flags)
+		__field(int, src)
+		__field(int, dst)
+		__field(int, error)
+	),
+	TP_fast_assign(
+		__entry->msg = msg;
+		__entry->cmd = msg->ms_cmd;
+		__entry->flags = READ_ONCE(msg->ms_flags);
+		__entry->src = src;
+		__entry->dst = dst;
+		__entry->error = error;
+	),
+	TP_printk("msg=%p cmd=%u flags=0x%x cpu %d -> %d error=%d",
+		  __entry->msg, __entry->cmd, __entry->flags, __entry->src,
+		  __entry->dst, __entry->error)
+);
+
+/* A message is put to a port of CPU dst (sendmsg, domsg, forwardmsg). */
+DEFINE_EVENT_FN(lwkt_msg_class, lwkt_msg_send,
+	TP_PROTO(const struct lwkt_msg *msg, int src, int dst, int error),
+	TP_ARGS(msg, src, dst, error),
+	lwkt_trace_msg_send_reg, lwkt_trace_msg_send_unreg
+);
+
+/* A message is replied towards its reply port on CPU dst. */
+DEFINE_EVENT_FN(lwkt_msg_class, lwkt_msg_reply,
+	TP_PROTO(const struct lwkt_msg *msg, int src, int dst, int error),
+	TP_ARGS(msg, src, dst, error),
+	lwkt_trace_msg_reply_reg, lwkt_trace_msg_reply_unreg
 );
 
 #endif /* _LWKT_TRACE_H */

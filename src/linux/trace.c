@@ -38,6 +38,9 @@ LWKT_TRACE_REG(ipiq_run, LWKT_TRACE_IPIQ_RUN)
 LWKT_TRACE_REG(migrate, LWKT_TRACE_MIGRATE)
 LWKT_TRACE_REG(block, LWKT_TRACE_BLOCK)
 LWKT_TRACE_REG(signal, LWKT_TRACE_SIGNAL)
+LWKT_TRACE_REG(token_contended, LWKT_TRACE_TOKEN_CONTENDED)
+LWKT_TRACE_REG(msg_send, LWKT_TRACE_MSG_SEND)
+LWKT_TRACE_REG(msg_reply, LWKT_TRACE_MSG_REPLY)
 
 void lwkt_plat_trace_switch(struct lwkt_globaldata *gd,
 			    struct lwkt_thread *prev, struct lwkt_thread *next)
@@ -98,4 +101,21 @@ void lwkt_plat_trace_block(struct lwkt_thread *td, const void *w,
 void lwkt_plat_trace_signal(const void *w, int count, int woken)
 {
 	trace_lwkt_signal(w, count, woken);
+}
+
+void lwkt_plat_trace_token_contended(struct lwkt_thread *td,
+				     const struct lwkt_token *tok,
+				     struct lwkt_thread *owner)
+{
+	trace_lwkt_token_contended(td, tok, owner);
+}
+
+void lwkt_plat_trace_msg_send(const struct lwkt_msg *msg, int dst)
+{
+	trace_lwkt_msg_send(msg, lwkt_mycpu()->gd_cpuid, dst, 0);
+}
+
+void lwkt_plat_trace_msg_reply(const struct lwkt_msg *msg, int dst, int error)
+{
+	trace_lwkt_msg_reply(msg, lwkt_mycpu()->gd_cpuid, dst, error);
 }

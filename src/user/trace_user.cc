@@ -126,6 +126,26 @@ extern "C" void lwkt_plat_trace_signal(const void *, int count, int woken)
 	emit_plain(LWKT_TRACE_SIGNAL, 0, static_cast<u32>(woken), count);
 }
 
+extern "C" void lwkt_plat_trace_token_contended(struct lwkt_thread *td,
+						const struct lwkt_token *,
+						struct lwkt_thread *owner)
+{
+	emit_plain(LWKT_TRACE_TOKEN_CONTENDED, td->td_tid,
+		   owner ? owner->td_tid : 0, 0);
+}
+
+extern "C" void lwkt_plat_trace_msg_send(const struct lwkt_msg *msg, int dst)
+{
+	emit_plain(LWKT_TRACE_MSG_SEND, msg->ms_cmd, static_cast<u32>(dst), 0);
+}
+
+extern "C" void lwkt_plat_trace_msg_reply(const struct lwkt_msg *msg, int dst,
+					  int error)
+{
+	emit_plain(LWKT_TRACE_MSG_REPLY, msg->ms_cmd, static_cast<u32>(dst),
+		   error);
+}
+
 /*
  * mmap'd stacks start zeroed. Not instrumented: the words scanned may lie
  * in frames a sanitizer still considers poisoned.
