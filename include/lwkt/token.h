@@ -77,8 +77,9 @@ void lwkt_token_uninit(lwkt_token_t tok);
  * token's t_collisions), fires the lwkt_token_contended event and
  * switches away: the switcher runs the thread again only once every token
  * it holds, @tok included, is taken. Meanwhile its other tokens are free
- * for others, as after any switch. From an LWKT thread; when switching is
- * refused (a Linux lock held), spins instead.
+ * for others, as after any switch. From an LWKT thread, not from an IPI
+ * function (which runs on whatever thread it interrupted); when switching
+ * is refused (a Linux lock held), spins instead.
  */
 void lwkt_gettoken(lwkt_tokref_t ref, lwkt_token_t tok);
 

@@ -194,6 +194,8 @@ void sleep_on_port(struct lwkt_globaldata *gd, struct lwkt_thread *td,
 			spin_serving_ipis(gd);
 		}
 	}
+	/* Woken by someone else first: a later put must not wake us again. */
+	port->mp_flags &= ~MSGPORTF_WAITING;
 }
 
 bool refuse_foreign(const char *fn)
