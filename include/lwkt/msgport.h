@@ -54,6 +54,7 @@ struct lwkt_thread;
  * @ms_cmd:		command, for the receiver
  * @ms_flags:		MSGF_* (atomic: several CPUs change it)
  * @ms_error:		the reply's error, set by lwkt_replymsg()
+ * @ms_aborts:		lwkt_abortmsg() requests still in flight (atomic)
  * @ms_arg:		payload, for the caller
  * @ms_result:		result, for the receiver to fill in
  */
@@ -64,6 +65,7 @@ struct lwkt_msg {
 	u32 ms_cmd;
 	u32 ms_flags;
 	int ms_error;
+	u32 ms_aborts;
 	u64 ms_arg;
 	u64 ms_result;
 };
@@ -178,6 +180,12 @@ int lwkt_forwardmsg(lwkt_port_t port, lwkt_msg_t msg);
  * Asynchronous: chases the message to the CPU of the port it is on (see
  * the top of this header for the outcomes). A message not ABORTABLE, or
  * already replied, is left alone. The reply still comes as usual.
+ *
+ * The request may still be in flight when the reply lands: every way the
+ * reply is collected (lwkt_waitmsg(), lwkt_waitport(), lwkt_getport())
+ * waits until it has run, so it can never act on the message's next use
+ * nor touch freed memory. Abort only from the thread that collects the
+ * reply (or before it does).
  */
 void lwkt_abortmsg(lwkt_msg_t msg);
 

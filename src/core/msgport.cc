@@ -63,6 +63,8 @@ void wake_owner(struct lwkt_globaldata *gd, struct lwkt_port *port)
 	}
 }
 
+void wait_aborts(struct lwkt_globaldata *gd, struct lwkt_msg *msg);
+
 /* Take the first message off @port (its CPU, inside a critical section). */
 struct lwkt_msg *dequeue(struct lwkt_port *port)
 {
@@ -73,6 +75,9 @@ struct lwkt_msg *dequeue(struct lwkt_port *port)
 	msg = msg_of(port->mp_msgq.next);
 	list_remove(&msg->ms_node);
 	flags_clear(msg, MSGF_QUEUED);
+	/* A reply goes back to its sender: no abort of it may still run. */
+	if (flags_of(msg) & MSGF_DONE)
+		wait_aborts(lwkt_mycpu(), msg);
 	return msg;
 }
 
@@ -150,7 +155,7 @@ void abort_ipi(void *arg)
 	f = flags_of(msg);
 	do {
 		if (f & (MSGF_REPLY | MSGF_DONE))
-			return;
+			goto done;
 	} while (!__atomic_compare_exchange_n(&msg->ms_flags, &f,
 					      f | MSGF_ABORTED, false,
 					      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
@@ -160,6 +165,21 @@ void abort_ipi(void *arg)
 		flags_clear(msg, MSGF_QUEUED);
 		lwkt_replymsg(msg, -LWKT_ECONNABORTED);
 	}
+done:
+	/* The last touch: from here on the sender may reuse or free it. */
+	__atomic_fetch_sub(&msg->ms_aborts, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * An abort request of @msg's previous use may still be in flight: let it
+ * run before the message is reused or handed back (it is bound to run: it
+ * sits in some CPU's IPI queue, ours included).
+ */
+void wait_aborts(struct lwkt_globaldata *gd, struct lwkt_msg *msg)
+{
+	while (__builtin_expect(__atomic_load_n(&msg->ms_aborts,
+						__ATOMIC_ACQUIRE), 0))
+		spin_serving_ipis(gd);
 }
 
 void put(struct lwkt_port *port, struct lwkt_msg *msg)
@@ -222,6 +242,7 @@ extern "C" void lwkt_initmsg(lwkt_msg_t msg, lwkt_port_t rport, int flags)
 	msg->ms_reply_port = rport;
 	msg->ms_cmd = 0;
 	msg->ms_error = 0;
+	msg->ms_aborts = 0;
 	__atomic_store_n(&msg->ms_flags, static_cast<u32>(flags) & MSGF_ABORTABLE,
 			 __ATOMIC_RELAXED);
 }
@@ -230,6 +251,7 @@ extern "C" void lwkt_sendmsg(lwkt_port_t port, lwkt_msg_t msg)
 {
 	if (refuse_foreign("lwkt_sendmsg"))
 		return;
+	wait_aborts(lwkt_mycpu(), msg);
 	flags_clear(msg, MSGF_DONE | MSGF_REPLY | MSGF_QUEUED | MSGF_ABORTED);
 	flags_set(msg, MSGF_ASYNC);
 	put(port, msg);
@@ -244,6 +266,7 @@ extern "C" int lwkt_domsg(lwkt_port_t port, lwkt_msg_t msg)
 			      curthread->td_comm);
 		return -LWKT_EINVAL;
 	}
+	wait_aborts(lwkt_mycpu(), msg);
 	flags_clear(msg, MSGF_DONE | MSGF_REPLY | MSGF_QUEUED | MSGF_ABORTED |
 				 MSGF_ASYNC);
 	put(port, msg);
@@ -282,6 +305,7 @@ extern "C" int lwkt_waitmsg(lwkt_msg_t msg)
 		list_remove(&msg->ms_node);
 		flags_clear(msg, MSGF_QUEUED);
 	}
+	wait_aborts(gd, msg);
 	return msg->ms_error;
 }
 
@@ -332,5 +356,7 @@ extern "C" void lwkt_abortmsg(lwkt_msg_t msg)
 		return;
 	gd = lwkt_mycpu();
 	CritSection crit(gd->gd_curthread);
+	/* Counted before it leaves: the sender waits for it (wait_aborts()). */
+	__atomic_fetch_add(&msg->ms_aborts, 1, __ATOMIC_RELAXED);
 	on_port_cpu(gd, msg->ms_target_port, abort_ipi, msg);
 }
