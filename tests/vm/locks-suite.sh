@@ -99,6 +99,43 @@ check locks-errors python3 "$here/ctl_errors.py" \
 	ERANGE "abort client=$ncpu" ERANGE "abort share=101" \
 	EINVAL "abort iters=-1"
 
+# help lists the three, and still fits in one result.
+help_lists() {
+	ctl_run help || return 1
+	grep -q '^truncated' $LWKT_DEBUGFS/ctl && { echo truncated; return 1; }
+	for w in tokens mplock abort; do
+		grep -q "^$w " $LWKT_DEBUGFS/ctl || { echo "no $w"; cat $LWKT_DEBUGFS/ctl; return 1; }
+	done
+}
+check help-lists-them help_lists
+
+# A signal stops a long run promptly: every thread gone, nothing left held.
+interrupt() {
+	local pid i=0
+	sh -c "echo '$1' > $LWKT_DEBUGFS/ctl" 2>/dev/null &
+	pid=$!
+	sleep 2
+	kill -TERM $pid
+	while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -0 $pid 2>/dev/null && { echo "still running 10 s after the signal"; return 1; }
+	wait $pid 2>/dev/null
+	dmesg | tail -n 5 | grep -q "$2: interrupted by a signal" || { dmesg | tail -n 5; return 1; }
+	# Threads already out of their function may still be reaped.
+	i=0
+	while [ "$(stat_all threads)" != 0 ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(stat_all threads)" = 0 ] || { echo "threads $(stat_all threads)"; return 1; }
+}
+check interrupt-tokens interrupt "tokens threads=8 iters=10000000" tokens
+check interrupt-mplock interrupt "mplock threads=8 iters=10000000" mplock
+check interrupt-abort interrupt "abort iters=100000" abort
+check after-interrupt-mplock-free mplock 4 $(n 100)
+
 check threads-gauge-zero test "$(stat_all threads)" = 0
 check unload lwkt_unload
 check no-splats test "$(splats)" = "$s0"
