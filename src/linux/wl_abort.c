@@ -21,12 +21,12 @@
  * is left allocated (a message the core lost may still be referenced).
  *
  * reuse=1 runs K trials of another check instead: one message is aborted
- * in service, replied and collected, then sent again, while the abort is
- * still on its way (the server holds a critical section from taking the
- * message until the second send, so its CPU runs its IPIs only then).
- * The second life must not arrive aborted: reuse_hits counts those that
- * did. A message is its owner's again once its reply was collected, so a
- * hit means an abort outlives the message it was meant for (and, had the
+ * in service and replied while the abort is still on its way (the server
+ * holds a critical section from taking the message until the client
+ * re-sent it, or for LWKT_AB_HOLD_NS, so its CPU runs the abort only
+ * then). Collecting the reply waits for the abort, so the second life,
+ * sent right after, must not arrive aborted: reuse_hits counts those that
+ * did (an abort outliving the message it was meant for, which, had the
  * message been freed instead, would write to freed memory).
  */
 #include <linux/atomic.h>
@@ -58,6 +58,7 @@ static const struct lwkt_ctl_key lwkt_abort_keys[] = {
 #define LWKT_AB_SERVICE_NS	(2 * NSEC_PER_SEC)
 /* The client waits this long for the server to take a message. */
 #define LWKT_AB_TAKE_NS		(2 * NSEC_PER_SEC)
+#define LWKT_AB_HOLD_NS		(2 * NSEC_PER_MSEC)	/* reuse=1 */
 /* No reply for this long: the watchdog ends the collection. */
 #define LWKT_AB_STALL_NS	(10 * NSEC_PER_SEC)
 /* After the last reply: yields spent looking for a late second reply. */
@@ -108,12 +109,17 @@ static void lwkt_ab_put(struct lwkt_ab *st, int n)
 }
 
 /* Spin (no switch, no IPI processing inside a critical section). */
-static void lwkt_ab_spin_until(u64 *v, u64 want)
+static void lwkt_ab_spin_for(u64 *v, u64 want, u64 ns)
 {
-	u64 deadline = ktime_get_ns() + LWKT_AB_SERVICE_NS;
+	u64 deadline = ktime_get_ns() + ns;
 
 	while (smp_load_acquire(v) < want && ktime_get_ns() < deadline)
 		cpu_relax();
+}
+
+static void lwkt_ab_spin_until(u64 *v, u64 want)
+{
+	lwkt_ab_spin_for(v, want, LWKT_AB_SERVICE_NS);
 }
 
 /*
@@ -135,7 +141,8 @@ static void lwkt_ab_reuse_serve(struct lwkt_ab *st, struct lwkt_msg *m)
 	crit_enter();
 	lwkt_ab_spin_until(&st->reuse_step, 2 * k + 1);
 	lwkt_replymsg(m, 0);
-	lwkt_ab_spin_until(&st->reuse_step, 2 * k + 2);
+	/* A correct core makes the client wait for us: the hold times out. */
+	lwkt_ab_spin_for(&st->reuse_step, 2 * k + 2, LWKT_AB_HOLD_NS);
 	crit_exit();
 }
 

@@ -90,6 +90,11 @@ show abort-$ak-50
 check abort-$(n 1000)-100-reverse abort $(n 1000) 100 server=$((ncpu - 1)) client=0
 show abort-$(n 1000)-100-reverse
 check abort-$(n 500)-0 abort $(n 500) 0
+# An abort held back on the server's CPU past the reply must not hit the
+# message's next use: collecting the reply waits for it.
+check abort-reuse ctl_expect "abort iters=$(n 20) reuse=1" \
+	reuse_trials $(n 20) reuse_hits 0 lost 0
+show abort-reuse
 
 check locks-errors python3 "$here/ctl_errors.py" \
 	EINVAL "tokens threads=x" ERANGE "tokens threads=0" \
