@@ -30,39 +30,62 @@ struct lwkt_ipiq;	/* include/lwkt/ipiq.h */
 
 /**
  * struct lwkt_globaldata - one CPU's scheduler
+ * @gd_curthread:	the running thread (first member: cheapest to reach)
+ * @gd_cpuid:		the CPU number
+ * @gd_reqflags:	RQF_*, work deferred to the end of the outermost
+ *			critical section; atomic, other CPUs set bits
+ * @gd_runqmask:	bit N set: run queue N may be non-empty
+ * @gd_intr_nesting_level: above 0 inside IPI callbacks: no switch
+ * @gd_tdrunq:		the run queues, a FIFO per priority
+ * @gd_tdallq:		every thread this CPU owns, but the idle thread
+ * @gd_tdfreeq:		free-thread cache
+ * @gd_tdfreecount:	threads in @gd_tdfreeq
+ * @gd_tdreapq:		exited threads waiting to be recycled
+ * @gd_prevthread:	the thread just switched away from, for the switch
+ *			tail
+ * @gd_stopreq:		LWKT_STOP_*: the host was asked to stop (atomic)
+ * @gd_refused_logged:	a refused switch was logged (rate limit)
+ * @gd_ipiq:		the incoming IPI FIFOs, @gd_ncpus of them indexed by
+ *			the sending CPU, allocated by the host before it runs
+ *			(src/core/ipiq.cc)
+ * @gd_npoll:		set (atomic) by the first sender that kicks this CPU,
+ *			or by its idle loop while it polls; while set,
+ *			senders skip the kick. Cleared by this CPU before it
+ *			drains, so a message published after that gets a kick
+ * @gd_ncpus:		size of @gd_ipiq
+ * @gd_ipi_hardirq:	processing IPIs from the kick's hardirq
+ * @gd_quiesced:	stop phase 1 reached: this CPU runs no thread
+ * @gd_idle_poll_ns:	the idle loop polls this long, then sleeps
+ * @gd_host:		host-private (userland or Linux)
+ * @gd_cnt:		the counters of debugfs "stats" (src/core/counters.h)
+ * @gd_idlethread:	the idle thread, running on the host's own stack
  */
 struct lwkt_globaldata {
-	struct lwkt_thread *gd_curthread;	/* first: cheapest to reach */
+	struct lwkt_thread *gd_curthread;
 	int gd_cpuid;
-	u32 gd_reqflags;		/* RQF_*, atomic: others set bits */
-	u32 gd_runqmask;		/* bit N: queue N may be non-empty */
-	u32 gd_intr_nesting_level;	/* >0 in IPI callbacks: no switch */
-	struct lwkt_list gd_tdrunq[LWKT_NQS];	/* FIFO per priority */
-	struct lwkt_list gd_tdallq;	/* every thread this CPU owns */
-	struct lwkt_list gd_tdfreeq;	/* free-thread cache */
+	u32 gd_reqflags;
+	u32 gd_runqmask;
+	u32 gd_intr_nesting_level;
+	struct lwkt_list gd_tdrunq[LWKT_NQS];
+	struct lwkt_list gd_tdallq;
+	struct lwkt_list gd_tdfreeq;
 	int gd_tdfreecount;
-	struct lwkt_list gd_tdreapq;	/* exited, waiting to be recycled */
-	struct lwkt_thread *gd_prevthread;	/* switch tail: who we left */
-	u32 gd_stopreq;			/* host asked to stop (atomic) */
-	u32 gd_refused_logged;		/* switch refusal was logged */
+	struct lwkt_list gd_tdreapq;
+	struct lwkt_thread *gd_prevthread;
+	u32 gd_stopreq;
+	u32 gd_refused_logged;
 
-	/*
-	 * Cross-CPU state (src/core/ipiq.cc). gd_ipiq: gd_ncpus incoming FIFOs
-	 * indexed by the sending CPU, allocated by the host before it runs.
-	 * gd_npoll (atomic): set by the first sender that kicks us, or by our
-	 * idle loop while it polls; while set, senders skip the kick. Cleared
-	 * by us before draining, so a message published after that gets a kick.
-	 */
+	/* Cross-CPU state (src/core/ipiq.cc). */
 	struct lwkt_ipiq *gd_ipiq;
 	u32 gd_npoll;
-	u32 gd_ncpus;			/* size of gd_ipiq[] */
-	u32 gd_ipi_hardirq;		/* processing from the kick's hardirq */
-	u32 gd_quiesced;		/* stop phase 1 reached: runs no thread */
-	u64 gd_idle_poll_ns;		/* idle loop polls this long, then sleeps */
+	u32 gd_ncpus;
+	u32 gd_ipi_hardirq;
+	u32 gd_quiesced;
+	u64 gd_idle_poll_ns;
 
-	void *gd_host;			/* host-private (userland or Linux) */
+	void *gd_host;
 	struct lwkt_counters gd_cnt;
-	struct lwkt_thread gd_idlethread;	/* the host's own stack */
+	struct lwkt_thread gd_idlethread;
 };
 
 typedef struct lwkt_globaldata *globaldata_t;
@@ -107,8 +130,10 @@ void lwkt_host_quiesce(struct lwkt_globaldata *gd);
  * lwkt_host_quiesced - has @gd reached phase 1 with no message pending?
  * @gd:	the CPU
  *
- * True once @gd's idle loop saw the quiesce request and every message
- * sent to @gd so far has run. Poll it for every CPU, twice in a row.
+ * Poll it for every CPU, twice in a row.
+ *
+ * Return: true once @gd's idle loop saw the quiesce request and every
+ * message sent to @gd so far has run.
  */
 bool lwkt_host_quiesced(struct lwkt_globaldata *gd);
 

@@ -76,36 +76,67 @@ struct lwkt_tokref;	/* tokens: include/lwkt/token.h */
 
 /**
  * struct lwkt_thread - one light weight kernel thread
+ * @td_threadq:		link on a run queue, the free-thread cache or the
+ *			reap list (one at a time)
+ * @td_allq:		link on the owning CPU's all-threads list
+ * @td_gd:		the owning CPU; other CPUs read it atomically (it
+ *			changes when the thread migrates)
+ * @td_pri:		base priority (low 5 bits) plus TDPRI_CRIT times the
+ *			critical-section nesting
+ * @td_flags:		TDF_*
+ * @td_sp:		saved stack pointer while switched out
+ * @td_kstack:		lowest address of the stack; NULL: none (idle thread)
+ * @td_kstack_size:	stack size, bytes
+ * @td_refs:		lwkt_hold() references (atomic)
+ * @td_preempted:	the thread this one preempted, resumed when it blocks
+ * @td_preemptable:	called when the thread is scheduled locally, usually
+ *			lwkt_preempt(); NULL: never preempts
+ * @td_func:		entry point, called by the trampoline
+ * @td_arg:		@td_func's argument
+ * @td_wait:		the wait structure it sleeps on (atomic), or NULL
+ * @td_wakenext:	next thread of lwkt_signal()'s batch of wakeups
+ * @td_wmesg:		why it sleeps, or NULL
+ * @td_toks:		its tokrefs (include/lwkt/token.h), newest first;
+ *			their tokens are held whenever the thread runs
+ * @td_mpcount:		MP lock holds it wants (include/lwkt/mplock.h); the
+ *			CPU holds the lock whenever the thread runs with it >0
+ * @td_nest_count:	nesting depth of deferred work (lwkt_crit_exit_slow())
+ * @td_freewait:	the thread sleeping in lwkt_wait_free() for this one
+ * @td_switches:	times switched to
+ * @td_tid:		unique id for tracing and debugfs; 0: idle thread
+ * @td_host:		host-private words (userland: sanitizer fibers)
+ * @td_msgport:		its own message port (include/lwkt/msgport.h)
+ * @td_comm:		name, NUL-terminated
  *
- * Fields written only by the owning CPU inside a critical section unless
- * noted. The layout is C, shared by the kernel glue and the core.
+ * Fields are written only by the owning CPU inside a critical section
+ * unless noted. The layout is C, shared by the kernel glue and the core.
  */
 struct lwkt_thread {
-	struct lwkt_list td_threadq;	/* run queue / free cache / reap list */
-	struct lwkt_list td_allq;	/* owner's all-threads list */
-	struct lwkt_globaldata *td_gd;	/* owning CPU; others read it atomically */
-	int td_pri;			/* priority + TDPRI_CRIT * nesting */
-	u32 td_flags;			/* TDF_* */
-	void *td_sp;			/* saved stack pointer (switched out) */
-	char *td_kstack;		/* lowest stack address; NULL: none */
-	int td_kstack_size;		/* bytes */
-	int td_refs;			/* lwkt_hold() count (atomic) */
-	struct lwkt_thread *td_preempted;	/* the thread we preempted */
+	struct lwkt_list td_threadq;
+	struct lwkt_list td_allq;
+	struct lwkt_globaldata *td_gd;
+	int td_pri;
+	u32 td_flags;
+	void *td_sp;
+	char *td_kstack;
+	int td_kstack_size;
+	int td_refs;
+	struct lwkt_thread *td_preempted;
 	void (*td_preemptable)(struct lwkt_thread *td, int critpri);
-	void (*td_func)(void *arg);	/* entry, called by the trampoline */
+	void (*td_func)(void *arg);
 	void *td_arg;
-	struct lwkt_wait *td_wait;	/* wait structure slept on (atomic) */
-	struct lwkt_thread *td_wakenext;	/* lwkt_signal()'s wake batch */
-	const char *td_wmesg;		/* why it sleeps */
-	struct lwkt_tokref *td_toks;	/* its tokrefs, newest first */
-	int td_mpcount;			/* MP lock holds (include/lwkt/mplock.h) */
-	int td_nest_count;		/* deferred-work nesting depth */
-	struct lwkt_thread *td_freewait;	/* sleeper in lwkt_wait_free() */
-	u64 td_switches;		/* times switched to */
-	u32 td_tid;			/* unique id for tracing; 0: idle */
-	void *td_host[2];		/* host-private (sanitizer fibers...) */
-	struct lwkt_port td_msgport;	/* its own port (include/lwkt/msgport.h) */
-	char td_comm[LWKT_MAXCOMLEN + 1];	/* name */
+	struct lwkt_wait *td_wait;
+	struct lwkt_thread *td_wakenext;
+	const char *td_wmesg;
+	struct lwkt_tokref *td_toks;
+	int td_mpcount;
+	int td_nest_count;
+	struct lwkt_thread *td_freewait;
+	u64 td_switches;
+	u32 td_tid;
+	void *td_host[2];
+	struct lwkt_port td_msgport;
+	char td_comm[LWKT_MAXCOMLEN + 1];
 };
 
 typedef struct lwkt_thread *thread_t;

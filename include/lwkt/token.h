@@ -88,8 +88,10 @@ void lwkt_gettoken(lwkt_tokref_t ref, lwkt_token_t tok);
  * @ref:	the caller's tokref; linked only on success
  * @tok:	the token
  *
- * Never switches. Return: 1 if held now (release with lwkt_reltoken()),
- * 0 if another thread holds it.
+ * Never switches.
+ *
+ * Return: 1 if held now (release with lwkt_reltoken()), 0 if another
+ * thread holds it.
  */
 int lwkt_trytoken(lwkt_tokref_t ref, lwkt_token_t tok);
 

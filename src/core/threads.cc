@@ -4,6 +4,8 @@
  */
 #include "core/threads.h"
 
+#include <lwkt/token.h>
+
 #include "core/list.h"
 #include "core/runq.h"
 #include "core/text.h"
@@ -43,6 +45,21 @@ void copy_str(char *dst, const char *src, unsigned long size)
 	dst[i] = '\0';
 }
 
+/*
+ * Tokrefs on td_toks: one per lwkt_gettoken()/lwkt_trytoken() hold not yet
+ * released, so a token taken twice counts twice. A thread switched out
+ * keeps its tokrefs (the tokens themselves are free until it runs again),
+ * so this is what the thread holds whenever it runs.
+ */
+s32 tokref_count(const struct lwkt_thread *td)
+{
+	s32 n = 0;
+
+	for (const struct lwkt_tokref *r = td->td_toks; r; r = r->tr_next)
+		n++;
+	return n;
+}
+
 void fill(const struct lwkt_thread *td, struct lwkt_thread_snap *s)
 {
 	s->switches = td->td_switches;
@@ -52,8 +69,7 @@ void fill(const struct lwkt_thread *td, struct lwkt_thread_snap *s)
 	s->crit = td->td_pri / TDPRI_CRIT;
 	s->flags = td->td_flags;
 	s->refs = __atomic_load_n(&td->td_refs, __ATOMIC_RELAXED);
-	/* The tokref chain gets walked once tokens exist; today it is empty. */
-	s->tokens = td->td_toks ? 1 : 0;
+	s->tokens = tokref_count(td);
 	s->mpcount = td->td_mpcount;
 	s->stack_used = lwkt_plat_stack_used(td);
 	s->stack_size = static_cast<u32>(td->td_kstack_size);

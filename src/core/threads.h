@@ -24,7 +24,7 @@ struct lwkt_thread_snap {
 	s32 crit;		/* critical-section nesting */
 	u32 flags;		/* TDF_* */
 	s32 refs;
-	s32 tokens;		/* tokens held */
+	s32 tokens;		/* tokrefs on td_toks */
 	s32 mpcount;
 	u32 stack_used;		/* high-water mark, bytes */
 	u32 stack_size;

@@ -250,7 +250,7 @@ TRACE_EVENT_FN(lwkt_block,
 		__entry->tid = td->td_tid;
 		__entry->cpu = td->td_gd->gd_cpuid;
 		__entry->wait = w;
-		strscpy(__entry->wmesg, wmesg ? wmesg : "", sizeof(__entry->wmesg));
+		strscpy_pad(__entry->wmesg, wmesg ? wmesg : "", sizeof(__entry->wmesg));
 	),
 	TP_printk("tid=%u cpu=%d wait=%p wmesg=%s", __entry->tid, __entry->cpu,
 		  __entry->wait, __entry->wmesg),
@@ -294,7 +294,7 @@ TRACE_EVENT_FN(lwkt_token_contended,
 		__entry->owner_tid = owner ? owner->td_tid : 0;
 		__entry->cpu = td->td_gd->gd_cpuid;
 		memcpy(__entry->comm, td->td_comm, LWKT_MAXCOMLEN + 1);
-		strscpy(__entry->desc, tok->t_desc ? tok->t_desc : "",
+		strscpy_pad(__entry->desc, tok->t_desc ? tok->t_desc : "",
 			sizeof(__entry->desc));
 	),
 	TP_printk("token=%p desc=%s tid=%u comm=%s cpu=%d owner_tid=%u",

@@ -4,6 +4,8 @@
 #include <map>
 #include <string>
 
+#include <lwkt/token.h>
+
 #include "core/threads.h"
 #include "lwkt_fixture.h"
 
@@ -44,6 +46,10 @@ TEST(ThreadsFormat, OneLineWithFlagNamesAndState)
 	strcpy(s.wmesg, "nap");
 	strcpy(s.comm, "worker/2");
 	EXPECT_EQ(line(&s), "7 2 12 1 RUNQ|ALLOCATED_STACK runq 1 0 0 42 512 "
+			    "16384 nap worker/2\n");
+	s.tokens = 3;
+	s.mpcount = 2;
+	EXPECT_EQ(line(&s), "7 2 12 1 RUNQ|ALLOCATED_STACK runq 1 3 2 42 512 "
 			    "16384 nap worker/2\n");
 }
 
@@ -115,5 +121,69 @@ TEST_F(Threads, SnapshotListsExactlyTheLiveThreads)
 		lwkt_yield();		/* both run and exit */
 		lwkt_yield();
 		EXPECT_EQ(lwkt_threads_snapshot(mycpu, snap, 8), 1u);
+	});
+}
+
+// The tokens column counts the thread's tokrefs (td_toks), a token taken
+// twice twice; a holder that blocked keeps its tokrefs (its tokens are
+// free meanwhile, and taken back before it runs).
+TEST_F(Threads, TokensColumnCountsTokrefs)
+{
+	run([&] {
+		struct lwkt_token a, b;
+		struct lwkt_tokref ra1, ra2, rb, rh;
+		thread_t self = curthread;
+		thread_t holder;
+		lwkt_thread_snap snap[8];
+		unsigned int n;
+
+		lwkt_token_init(&a, "a");
+		lwkt_token_init(&b, "b");
+		holder = lt::spawn(TDPRI_KERN_DAEMON, [&] {
+			lwkt_gettoken(&rh, &b);
+			lt::block();
+			lwkt_reltoken(&rh);
+		}, false, "holder");
+		lwkt_yield();		/* holder takes b and blocks */
+		lwkt_gettoken(&ra1, &a);
+		lwkt_gettoken(&ra2, &a);	/* recursive: its own tokref */
+		ASSERT_EQ(1, lwkt_trytoken(&rb, &b));	/* free: holder is out */
+
+		auto by_comm = [&](const char *comm) {
+			for (unsigned int i = 0; i < n; i++)
+				if (!strcmp(snap[i].comm, comm))
+					return snap[i];
+			ADD_FAILURE() << "no thread " << comm;
+			return lwkt_thread_snap{};
+		};
+		crit_enter();
+		n = lwkt_threads_snapshot(mycpu, snap, 8);
+		crit_exit();
+		ASSERT_EQ(n, 2u);
+		lwkt_thread_snap me = by_comm(self->td_comm);
+		EXPECT_EQ(me.tokens, 3);
+		EXPECT_EQ(by_comm("holder").tokens, 1);
+		EXPECT_EQ(by_comm("holder").mpcount, 0);
+		/* "... state refs tokens mpcount ..." */
+		EXPECT_NE(line(&me).find(" run " + std::to_string(me.refs) +
+					 " 3 0 "),
+			  std::string::npos);
+
+		lwkt_reltoken(&ra2);
+		lwkt_reltoken(&rb);
+		crit_enter();
+		n = lwkt_threads_snapshot(mycpu, snap, 8);
+		crit_exit();
+		EXPECT_EQ(by_comm(self->td_comm).tokens, 1);
+		lwkt_reltoken(&ra1);
+		lwkt_schedule(holder);
+		lwkt_yield();		/* holder takes b back, releases, exits */
+		crit_enter();
+		n = lwkt_threads_snapshot(mycpu, snap, 8);
+		crit_exit();
+		ASSERT_EQ(n, 1u);
+		EXPECT_EQ(snap[0].tokens, 0);
+		lwkt_token_uninit(&a);
+		lwkt_token_uninit(&b);
 	});
 }

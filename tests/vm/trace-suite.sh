@@ -3,7 +3,8 @@
 #
 # Guest-side tests of the observability interfaces: the lwkt tracepoints,
 # the bpftrace tools of scripts/bpftrace/ (each runs while a workload runs
-# and prints what its header promises), lwkt_switch events against the
+# and prints what its header promises; the token and message-port ones
+# need the tokens and msgport workloads), lwkt_switch events against the
 # switch_count counter, and the debugfs "threads" view against a spawn in
 # progress. Usage (inside scripts/vm-run, stock kernel: bpftrace needs it):
 #   tests/vm/trace-suite.sh MODDIR
@@ -13,6 +14,9 @@ BT=scripts/bpftrace
 D=$LWKT_DEBUGFS
 EV=/sys/kernel/tracing/events/lwkt
 out=/tmp/trace-suite.out
+
+# A histogram bucket line; under TCG waits reach [4K, 8K) and beyond.
+HIST='\[[0-9]*[KMG]\{0,1\}, [0-9]*[KMG]\{0,1\}) *[0-9]* |@'
 
 stat_of() { awk -v s="$1" -v n="$2" '$1 == s && $2 == n { print $3 }' $D/stats; }
 
@@ -29,7 +33,8 @@ events_exist() {
 	local e
 	for e in lwkt_switch lwkt_schedule lwkt_deschedule lwkt_preempt \
 		 lwkt_thread_create lwkt_thread_exit lwkt_ipiq_send lwkt_ipiq_run \
-		 lwkt_migrate lwkt_block lwkt_signal; do
+		 lwkt_migrate lwkt_block lwkt_signal lwkt_token_contended \
+		 lwkt_msg_send lwkt_msg_reply; do
 		[ -r $EV/$e/format ] || { echo "no event $e"; return 1; }
 	done
 }
@@ -143,6 +148,76 @@ xcpu_events() {
 		{ grep -c lwkt_ $out; head -n 40 $out; return 1; }
 }
 check cross-cpu-events-print xcpu_events
+
+# lwkt-tokens.bt: threads on every CPU taking two tokens contend for them;
+# the tool counts the contention by token (address and name) and by
+# waiting thread, the same events both ways, and times the waits. (Not
+# against token_contention_count: the switcher counts there every pass
+# that skips a waiter, too.)
+tokens() {
+	# Contention is likely, not certain: up to 3 runs, until the workload
+	# reports collisions (t_collisions, one per event).
+	work tk 'i=0
+while [ $i -lt 3 ]; do
+	echo "tokens threads=8 iters=200 ntokens=2" > $D/ctl; cat $D/ctl
+	awk "\$1 == \"collisions\" && \$2 > 0 { f = 1 } END { exit !f }" $D/ctl && break
+	i=$((i + 1))
+done'
+	bpftrace $BT/lwkt-tokens.bt -c "/bin/sh /tmp/tk.sh" > $out 2>&1 || { cat $out; return 1; }
+	grep -qx 'status ok' $out && grep -q '^@by_token\[0x[0-9a-f]*, [^]]*\]: [1-9][0-9]*$' $out &&
+		grep -q '^@by_thread\[[0-9]*, [^]]*\]: [1-9][0-9]*$' $out &&
+		grep -q '^@wait_usecs\[' $out && grep -q "^$HIST" $out ||
+		{ cat $out; return 1; }
+	# One line per token: ntokens=2 names at most two; equal totals.
+	[ "$(grep -c '^@by_token\[' $out)" -le 2 ] || { echo "tokens repeated"; cat $out; return 1; }
+	# The same events both ways, and as many as the runs' collisions.
+	awk '$1 ~ /^@by_token\[/ { a += $NF } $1 ~ /^@by_thread\[/ { b += $NF }
+	     $1 == "collisions" { c += $2; seen = 1 }
+	     END { print "info contention events", a, "collisions", c
+		   exit !(a > 0 && a == b && (!seen || a == c)) }' $out ||
+		{ cat $out; return 1; }
+}
+check bpftrace-lwkt-tokens tokens
+
+# lwkt_msg_send and lwkt_msg_reply fire once per message each way during
+# a msgport run (every message is replied); lwkt-msgs.bt counts them per
+# CPU pair and times the service.
+msgs() {
+	work mp 'echo "msgport clients=2 iters=50" > $D/ctl; cat $D/ctl'
+	bpftrace $BT/lwkt-msgs.bt -c "/bin/sh /tmp/mp.sh" > $out 2>&1 || { cat $out; return 1; }
+	grep -qx 'status ok' $out && grep -q '^@service_usecs\[[0-9]*\]:' $out && grep -q "^$HIST" $out ||
+		{ cat $out; return 1; }
+	awk '$1 ~ /^@sends\[/ { s += $NF } $1 ~ /^@replies\[/ { r += $NF }
+	     END { print "info sends", s, "replies", r; exit !(s >= 100 && s == r) }' $out ||
+		{ cat $out; return 1; }
+}
+check bpftrace-lwkt-msgs msgs
+
+# The token and message events print through tracefs, fields named.
+tokmsg_events() {
+	local t=/sys/kernel/tracing e
+	for e in lwkt_token_contended lwkt_msg_send lwkt_msg_reply; do
+		echo 1 > $t/events/lwkt/$e/enable || return 1
+	done
+	echo > $t/trace
+	local rc=0 i=0
+	ctl_run "msgport clients=1 iters=5" || rc=1
+	# Until a contention shows (likely at once, not certain).
+	while [ $rc -eq 0 ] && [ $i -lt 5 ] && ! grep -q lwkt_token_contended $t/trace; do
+		ctl_run "tokens threads=8 iters=200 ntokens=1" || rc=1
+		i=$((i + 1))
+	done
+	for e in lwkt_token_contended lwkt_msg_send lwkt_msg_reply; do
+		echo 0 > $t/events/lwkt/$e/enable
+	done
+	[ $rc -eq 0 ] || return 1
+	cat $t/trace > $out
+	grep -q 'lwkt_token_contended: token=[0-9a-f]* desc=.* tid=[0-9]* comm=.* cpu=[0-9]* owner_tid=[0-9]*' $out &&
+		grep -q 'lwkt_msg_send: msg=[0-9a-f]* cmd=[0-9]* flags=0x[0-9a-f]* cpu [0-9]* -> [0-9]* error=0' $out &&
+		grep -q 'lwkt_msg_reply: msg=[0-9a-f]* cmd=[0-9]* flags=0x[0-9a-f]* cpu [0-9]* -> [0-9]* error=-\?[0-9]*' $out ||
+		{ head -n 20 $out; echo "events: $(grep -c lwkt_ $out), contended: $(grep -c lwkt_token_contended $out) after $i tokens runs"; return 1; }
+}
+check token-msg-events-print tokmsg_events
 
 # debugfs "threads": exactly the threads of a spawn in progress (the
 # parent and its children, each yielding), then none once it stopped.
