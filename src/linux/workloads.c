@@ -4,6 +4,7 @@
  * defines its struct lwkt_ctl_workload, plus one line here.
  */
 #include "linux/internal.h"
+#include "torture.h"	/* not "linux/...": the kernel has a <linux/torture.h> */
 #include "linux/xcpu.h"
 
 const struct lwkt_ctl_workload *const lwkt_workloads[] = {
@@ -22,6 +23,7 @@ const struct lwkt_ctl_workload *const lwkt_workloads[] = {
 	&lwkt_wl_migrate,
 	&lwkt_wl_waitq,
 	&lwkt_wl_ipirate,
+	&lwkt_wl_torture,
 };
 
 const unsigned int lwkt_nr_workloads = ARRAY_SIZE(lwkt_workloads);
