@@ -24,7 +24,7 @@
 #define MP_JOB_SECS	120
 #define MP_NASYNC	16
 
-enum { MP_QUIT = 1, MP_ECHO, MP_WAIT_ABORT };
+enum { MP_QUIT = 1, MP_ECHO, MP_WAIT_ABORT, MP_FORWARD };
 
 #define MP_ECHO_ERR	5	/* the error an echo is replied with */
 #define MP_ABORTED_ERR	7	/* in service, seen aborted */
@@ -70,6 +70,8 @@ struct mp_srv {
 	int cpu;
 	bool hold;		/* wait for @go before serving */
 	u64 abort_wait_ns;	/* MP_WAIT_ABORT: how long to wait for it */
+	lwkt_port_t fwd_port;	/* MP_FORWARD: where to (as MP_ECHO) */
+	int forwarded;
 	lwkt_port_t port;
 	thread_t td;
 	atomic_t ready, go, in_service;
@@ -145,6 +147,14 @@ static void mp_server(void *arg)
 			}
 			lwkt_replymsg(msg, lwkt_msg_aborted(msg) ?
 				      MP_ABORTED_ERR : MP_NOT_ABORTED_ERR);
+			break;
+		case MP_FORWARD:
+			/* Not ours to reply: the next server's reply goes
+			 * straight to the sender. */
+			msg->ms_cmd = MP_ECHO;
+			s->forwarded++;
+			if (lwkt_forwardmsg(s->fwd_port, msg))
+				lwkt_replymsg(msg, -2);
 			break;
 		default:
 			lwkt_replymsg(msg, -1);
@@ -545,6 +555,82 @@ static void lwkt_msgport_abort_not_abortable(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->srv.served, 2);
 }
 
+/*
+ * --- forwardmsg: the client's domsg goes to server A (second CPU), which
+ * forwards it to server B (the client's CPU); B's reply reaches the
+ * client directly ---
+ */
+
+struct mp_fwd {
+	struct mp_case c;	/* c.srv: A */
+	struct mp_srv b;
+	struct lwkt_msg quit_b;
+	int quit_b_ret;
+};
+
+static void mp_fwd_client(void *arg)
+{
+	struct mp_fwd *f = arg;
+	struct mp_case *c = &f->c;
+	struct lwkt_msg *msg = &c->msgs[0];
+	int i, ret;
+	u32 fl;
+
+	if (!mp_start(c) || !mp_wait(&f->b.ready, 1)) {
+		c->timed_out |= 0x200;
+		return;
+	}
+	c->srv.fwd_port = f->b.port;
+	for (i = 0; i < c->rounds; i++) {
+		mp_init(c, msg, MP_FORWARD, i + 1, 0);
+		ret = lwkt_domsg(c->srv.port, msg);
+		fl = mp_flags(msg);
+		if (ret != MP_ECHO_ERR)
+			c->bad_ret++;
+		if (msg->ms_result != (u64)(i + 1) * 2)
+			c->bad_result++;
+		if ((fl & (MSGF_DONE | MSGF_REPLY)) != (MSGF_DONE | MSGF_REPLY) ||
+		    (fl & (MSGF_QUEUED | MSGF_ASYNC | MSGF_ABORTED)))
+			c->bad_flags++;
+		if (msg->ms_target_port != f->b.port)
+			c->bad_flags++;
+		c->done++;
+	}
+	mp_init(c, &f->quit_b, MP_QUIT, 0, 0);
+	f->quit_b_ret = lwkt_domsg(f->b.port, &f->quit_b);
+	mp_finish(c);
+}
+
+static void lwkt_msgport_forward_reply_goes_to_sender(struct kunit *test)
+{
+	struct lwkt_job jb;
+	struct mp_fwd *f;
+	int cpus[2];
+
+	if (lk_hosted_cpus(cpus, 2) < 2)
+		kunit_skip(test, "needs 2 hosted CPUs");
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->c.cpu_c = cpus[0];
+	f->c.rounds = 100;
+	f->b.cpu = cpus[0];
+	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jb, cpus[0], TDPRI_KERN_DAEMON,
+					     mp_server, &f->b, "mp-server-b"), 0);
+	mp_run(test, &f->c, cpus[1], mp_fwd_client);
+	lk_job_wait_bounded(test, &jb, MP_JOB_SECS, "mp-server-b");
+	KUNIT_EXPECT_EQ(test, f->c.done, f->c.rounds);
+	KUNIT_EXPECT_EQ(test, f->c.bad_ret, 0);
+	KUNIT_EXPECT_EQ(test, f->c.bad_result, 0);
+	KUNIT_EXPECT_EQ(test, f->c.bad_flags, 0);
+	KUNIT_EXPECT_EQ(test, f->c.srv.forwarded, f->c.rounds);
+	KUNIT_EXPECT_EQ(test, f->c.srv.served, f->c.rounds + 1);
+	KUNIT_EXPECT_EQ(test, f->b.served, f->c.rounds + 1);
+	KUNIT_EXPECT_EQ(test, f->b.quit, 1);
+	KUNIT_EXPECT_EQ(test, f->quit_b_ret, 0);
+	KUNIT_EXPECT_EQ(test, f->b.wrong_cpu, 0);
+	KUNIT_EXPECT_EQ(test, f->b.rx_bad_flags, 0);
+}
+
 static struct kunit_case lwkt_msgport_cases[] = {
 	KUNIT_CASE(lwkt_msgport_domsg_local),
 	KUNIT_CASE(lwkt_msgport_domsg_remote),
@@ -555,6 +641,7 @@ static struct kunit_case lwkt_msgport_cases[] = {
 	KUNIT_CASE(lwkt_msgport_abort_in_service_local),
 	KUNIT_CASE(lwkt_msgport_abort_in_service_remote),
 	KUNIT_CASE(lwkt_msgport_abort_not_abortable),
+	KUNIT_CASE(lwkt_msgport_forward_reply_goes_to_sender),
 	{}
 };
 

@@ -141,6 +141,103 @@ static void lwkt_token_yield_releases_and_reacquires(struct kunit *test)
 }
 
 /*
+ * --- one CPU: a preempting thread wants the token of the thread it
+ * preempted. The preempted thread keeps its tokens (it did not switch
+ * away by itself), so the preemptor switches away at once, which resumes
+ * the preempted thread; the preemptor gets the token only once the holder
+ * released it or was switched out (then re-taken before it runs) ---
+ */
+
+struct tk_pre {
+	struct lwkt_token tok;
+	struct kunit *test;
+	thread_t l, p;
+	struct lk_log log;
+	int held_after_schedule, held_at_end;
+	int p_had_it, p_preempted_l, p_got_while_preempting;
+	u64 hit0, hit1, coll0, coll1;
+};
+
+static void tk_pre_p(void *arg)
+{
+	struct tk_pre *c = arg;
+	struct lwkt_tokref ref;
+
+	lk_log(&c->log, 'p');
+	c->p_preempted_l = curthread->td_preempted == c->l;
+	lwkt_gettoken(&ref, &c->tok);
+	lk_log(&c->log, 'g');
+	c->p_had_it = lwkt_havetoken(&c->tok);
+	/*
+	 * Not while still preempting the holder: a preempted thread keeps
+	 * its tokens, so we got it only after it ran again (and released
+	 * it or switched out).
+	 */
+	c->p_got_while_preempting = curthread->td_preempted == c->l;
+	lwkt_reltoken(&ref);
+}
+
+static void tk_pre_l(void *arg)
+{
+	struct tk_pre *c = arg;
+	struct lwkt_tokref ref;
+
+	c->l = curthread;
+	lwkt_gettoken(&ref, &c->tok);
+	lk_log(&c->log, 'a');
+	c->p = lk_spawn(c->test, TDPRI_INT_LOW, tk_pre_p, c, true);
+	if (!c->p) {
+		lwkt_reltoken(&ref);
+		return;
+	}
+	c->p->td_preemptable = lwkt_preempt;
+	c->hit0 = lk_cnt()->preempt_hit;
+	c->coll0 = READ_ONCE(c->tok.t_collisions);
+	lwkt_schedule(c->p);	/* preempts us at once */
+	lk_log(&c->log, 'b');
+	c->hit1 = lk_cnt()->preempt_hit;
+	c->coll1 = READ_ONCE(c->tok.t_collisions);
+	/* Kept it, or re-taken by the switcher before we ran again. */
+	c->held_after_schedule = lwkt_havetoken(&c->tok);
+	lwkt_yield();
+	c->held_at_end = lwkt_havetoken(&c->tok);
+	lwkt_reltoken(&ref);
+	lk_log(&c->log, 'r');
+	lwkt_yield();	/* the preemptor, if still waiting, gets it now */
+	lk_log(&c->log, 'z');
+}
+
+static void lwkt_token_preemptor_wants_preempted_holders_token(struct kunit *test)
+{
+	struct tk_pre *c;
+
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->test = test;
+	lwkt_token_init(&c->tok, "tk-pre");
+	lk_run(test, TDPRI_KERN_DAEMON, tk_pre_l, c);
+	lk_settle(test, LK_CPU);
+	c->log.s[c->log.n] = '\0';
+	kunit_info(test, "order %s\n", c->log.s);
+	KUNIT_ASSERT_NOT_NULL(test, c->p);
+	KUNIT_EXPECT_EQ(test, c->hit1 - c->hit0, 1ull);
+	KUNIT_EXPECT_EQ(test, c->p_preempted_l, 1);
+	/* The preemptor found it held: one collision, then it switched. */
+	KUNIT_EXPECT_EQ(test, c->coll1 - c->coll0, 1ull);
+	KUNIT_EXPECT_EQ(test, c->held_after_schedule, 1);
+	KUNIT_EXPECT_EQ(test, c->held_at_end, 1);
+	KUNIT_EXPECT_EQ(test, c->p_had_it, 1);
+	KUNIT_EXPECT_EQ(test, c->p_got_while_preempting, 0);
+	/* It started first and finished, whatever the order in between. */
+	KUNIT_EXPECT_EQ(test, c->log.s[0], 'a');
+	KUNIT_EXPECT_EQ(test, c->log.s[1], 'p');
+	KUNIT_EXPECT_NOT_NULL(test, strchr(c->log.s, 'g'));
+	KUNIT_EXPECT_EQ(test, c->log.n, 6);
+	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(c->tok.t_owner), NULL);
+	lwkt_token_uninit(&c->tok);
+}
+
+/*
  * --- two CPUs: released while blocked, re-taken before it runs; the
  * switcher skips it meanwhile ---
  *
@@ -655,6 +752,7 @@ static void lwkt_token_pool_hashing(struct kunit *test)
 
 static struct kunit_case lwkt_token_cases[] = {
 	KUNIT_CASE(lwkt_token_yield_releases_and_reacquires),
+	KUNIT_CASE(lwkt_token_preemptor_wants_preempted_holders_token),
 	KUNIT_CASE(lwkt_token_block_releases_switcher_skips),
 	KUNIT_CASE(lwkt_token_gettoken_waits_for_other_cpu),
 	KUNIT_CASE(lwkt_token_opposite_orders_no_deadlock),
