@@ -13,6 +13,7 @@
 #define LWKT_KUNIT_H
 
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 
@@ -40,6 +41,24 @@ static inline void lk_settle(struct kunit *test, int cpu)
 	struct lwkt_host_call call = { .fn = lk_settle_fn };
 
 	KUNIT_ASSERT_EQ(test, lwkt_host_call(cpu, &call), 0);
+}
+
+/*
+ * Wait for a job started by lwkt_job_start(), at most @secs seconds before
+ * the case fails. The job's data may still be in use, so a job that does
+ * not finish is then waited for without a bound (the VM's timeout ends
+ * the run), after the failure was recorded.
+ */
+static inline void lk_job_wait_bounded(struct kunit *test,
+				       struct lwkt_job *job, int secs,
+				       const char *what)
+{
+	if (wait_for_completion_timeout(&job->done, secs * HZ))
+		return;
+	KUNIT_FAIL(test, "%s did not finish within %d s (deadlock?)", what,
+		   secs);
+	pr_err("lwkt_kunit: %s stuck after %d s\n", what, secs);
+	wait_for_completion(&job->done);
 }
 
 /* Everything below runs in LWKT threads of one CPU. */

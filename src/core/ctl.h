@@ -23,6 +23,7 @@ LWKT_EXTERN_C_BEGIN
 enum lwkt_ctl_key_kind {
 	LWKT_KEY_COUNT,	/* decimal, within [min, max] (max 0 = COUNT_MAX) */
 	LWKT_KEY_CPU,	/* decimal, must name a hosted CPU */
+	LWKT_KEY_CHOICE,	/* one word of ->choices; the value is its index */
 };
 
 struct lwkt_ctl_key {
@@ -32,6 +33,8 @@ struct lwkt_ctl_key {
 	u64 max;
 	u64 def;	/* value used when the key is omitted */
 	bool required;
+	/* LWKT_KEY_CHOICE: the words, NULL-terminated (min, max unused) */
+	const char *const *choices;
 };
 
 struct lwkt_ctl_result;
@@ -75,8 +78,8 @@ struct lwkt_ctl_result {
  * @whylen:	size of @why
  *
  * Return: 0, -LWKT_EINVAL (unknown workload or key, duplicate key, missing
- * required key, malformed or non-numeric value) or -LWKT_ERANGE (value out
- * of range, CPU not hosted).
+ * required key, malformed or non-numeric value, a word that is not one of
+ * a choice key's) or -LWKT_ERANGE (value out of range, CPU not hosted).
  */
 int lwkt_ctl_parse(const struct lwkt_ctl_workload *const *table,
 		   unsigned int n, const char *line, unsigned long len,

@@ -142,6 +142,21 @@ extern "C" int lwkt_ctl_parse(const struct lwkt_ctl_workload *const *table,
 		unsigned long vlen = wn - klen - 1;
 		u64 v;
 
+		if (key.kind == LWKT_KEY_CHOICE) {
+			for (v = 0; key.choices[v]; v++)
+				if (same(key.choices[v], val, vlen))
+					break;
+			if (!key.choices[v]) {
+				msg.str(wl->name).str(": ").str(key.name)
+					.str(" must be one of ");
+				for (u64 i = 0; key.choices[i]; i++)
+					msg.str(i ? "|" : "").str(key.choices[i]);
+				msg.str(", got '").str(val, vlen).str("'");
+				return -LWKT_EINVAL;
+			}
+			req->args[k] = v;
+			continue;
+		}
 		if (!parse_decimal(val, vlen, &v)) {
 			msg.str(wl->name).str(": ").str(key.name)
 				.str(" needs a decimal number, got '")

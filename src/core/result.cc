@@ -95,12 +95,20 @@ extern "C" void lwkt_ctl_format_help(const struct lwkt_ctl_workload *const *tabl
 				if (key.kind == LWKT_KEY_CPU) {
 					t.str("<hosted cpu 0..").u64v(ncpus - 1)
 						.chr('>');
+				} else if (key.kind == LWKT_KEY_CHOICE) {
+					for (u64 c = 0; key.choices[c]; c++)
+						t.str(c ? "|" : "").str(key.choices[c]);
 				} else {
 					t.u64v(key.min).str("..").u64v(
 						key.max ? key.max :
 							  LWKT_CTL_COUNT_MAX);
 				}
-				if (!key.required)
+				if (key.required)
+					continue;
+				if (key.kind == LWKT_KEY_CHOICE)
+					t.str("(default ").str(key.choices[key.def])
+						.chr(')');
+				else
 					t.str("(default ").u64v(key.def).chr(')');
 			}
 			t.str(" : ").str(wl->help);

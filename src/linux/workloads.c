@@ -5,6 +5,7 @@
  */
 #include "linux/internal.h"
 #include "linux/locks.h"
+#include "torture.h"	/* not "linux/...": the kernel has a <linux/torture.h> */
 #include "linux/xcpu.h"
 
 const struct lwkt_ctl_workload *const lwkt_workloads[] = {
@@ -26,6 +27,7 @@ const struct lwkt_ctl_workload *const lwkt_workloads[] = {
 	&lwkt_wl_tokens,
 	&lwkt_wl_mplock,
 	&lwkt_wl_abort,
+	&lwkt_wl_torture,
 };
 
 const unsigned int lwkt_nr_workloads = ARRAY_SIZE(lwkt_workloads);

@@ -151,4 +151,51 @@ TEST(CtlParse, ReasonIsOneBoundedLine)
 	EXPECT_EQ(std::string(why).find('\n'), std::string::npos);
 }
 
+const char *const lock_types[] = {"token", "pool", "spinlock", nullptr};
+const lwkt_ctl_key choice_keys[] = {
+	{"type", LWKT_KEY_CHOICE, 0, 0, 1, false, lock_types},
+	{"n", LWKT_KEY_COUNT, 1, 9, 1, false, nullptr},
+};
+const lwkt_ctl_workload pick = {"pick", "choice", choice_keys, 2,
+				run_nothing};
+const lwkt_ctl_workload *const choice_table[] = {&pick};
+
+Parsed parse_choice(const std::string &line)
+{
+	Parsed p{};
+	char why[128];
+
+	p.err = lwkt_ctl_parse(choice_table, 1, line.data(), line.size(),
+			       two_cpus, &p.req, why, sizeof(why));
+	if (p.err)
+		p.why = why;
+	return p;
+}
+
+TEST(CtlParse, ChoiceKeyGivesTheWordsIndex)
+{
+	Parsed p = parse_choice("pick type=spinlock n=3");
+	ASSERT_EQ(p.err, 0) << p.why;
+	EXPECT_EQ(p.req.args[0], 2u);
+	EXPECT_EQ(p.req.args[1], 3u);
+	p = parse_choice("pick type=token");
+	ASSERT_EQ(p.err, 0) << p.why;
+	EXPECT_EQ(p.req.args[0], 0u);
+	p = parse_choice("pick");
+	ASSERT_EQ(p.err, 0) << p.why;
+	EXPECT_EQ(p.req.args[0], 1u);	/* the default: "pool" */
+}
+
+TEST(CtlParse, ChoiceKeyRejectsOtherWords)
+{
+	Parsed p = parse_choice("pick type=tok");
+	EXPECT_EQ(p.err, -LWKT_EINVAL);
+	EXPECT_NE(p.why.find("type must be one of token|pool|spinlock, got 'tok'"),
+		  std::string::npos) << p.why;
+	EXPECT_EQ(parse_choice("pick type=tokens").err, -LWKT_EINVAL);
+	EXPECT_EQ(parse_choice("pick type=").err, -LWKT_EINVAL);
+	EXPECT_EQ(parse_choice("pick type=1").err, -LWKT_EINVAL);
+	EXPECT_EQ(parse_choice("pick type=pool type=pool").err, -LWKT_EINVAL);
+}
+
 } // namespace

@@ -80,4 +80,20 @@ TEST(Result, HelpListsEveryWorkloadAndKey)
 		  " : wake a host\n");
 }
 
+TEST(Result, HelpListsTheWordsOfAChoiceKey)
+{
+	const char *const types[] = {"token", "pool", nullptr};
+	const lwkt_ctl_key keys[] = {
+		{"type", LWKT_KEY_CHOICE, 0, 0, 1, false, types},
+		{"mode", LWKT_KEY_CHOICE, 0, 0, 0, true, types},
+	};
+	const lwkt_ctl_workload a = {"torture", "locks", keys, 2, run_nothing};
+	const lwkt_ctl_workload *const table[] = {&a};
+	Result res;
+
+	lwkt_ctl_format_help(table, 1, 4, &res.r);
+	EXPECT_EQ(res.text(),
+		  "torture type=token|pool(default pool) mode=token|pool : locks\n");
+}
+
 } // namespace
