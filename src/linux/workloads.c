@@ -4,6 +4,7 @@
  * defines its struct lwkt_ctl_workload, plus one line here.
  */
 #include "linux/internal.h"
+#include "linux/msgwl.h"
 #include "linux/xcpu.h"
 
 const struct lwkt_ctl_workload *const lwkt_workloads[] = {
@@ -22,6 +23,9 @@ const struct lwkt_ctl_workload *const lwkt_workloads[] = {
 	&lwkt_wl_migrate,
 	&lwkt_wl_waitq,
 	&lwkt_wl_ipirate,
+	&lwkt_wl_msgport,
+	&lwkt_wl_tokbench,
+	&lwkt_wl_service,
 };
 
 const unsigned int lwkt_nr_workloads = ARRAY_SIZE(lwkt_workloads);
