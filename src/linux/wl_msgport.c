@@ -34,9 +34,11 @@
 
 enum { MP_CLIENTS, MP_ITERS, MP_SERVER };
 
+#define LWKT_MP_MAXCLIENTS	64
+
 static const struct lwkt_ctl_key lwkt_msgport_keys[] = {
 	[MP_CLIENTS]	= { .name = "clients", .kind = LWKT_KEY_COUNT,
-			    .min = 1, .max = 64, .def = 1 },
+			    .min = 1, .max = LWKT_MP_MAXCLIENTS, .def = 1 },
 	[MP_ITERS]	= { .name = "iters", .kind = LWKT_KEY_COUNT,
 			    .min = 1, .max = 1000000, .def = 10000 },
 	[MP_SERVER]	= { .name = "server", .kind = LWKT_KEY_CPU, .def = 0 },
@@ -181,7 +183,7 @@ static void lwkt_mp_main(void *arg)
 {
 	struct lwkt_mp *mp = arg;
 	lwkt_port_t port = &curthread->td_msgport;
-	struct lwkt_thread *td[64];
+	struct lwkt_thread *td[LWKT_MP_MAXCLIENTS];
 	struct lwkt_mp_req *r;
 	unsigned int i, cpu, done = 0;
 	lwkt_msg_t m;
@@ -299,7 +301,7 @@ static int lwkt_msgport_run(const struct lwkt_ctl_request *req,
 			    struct lwkt_ctl_result *res)
 {
 	unsigned int scpu = req->args[MP_SERVER], ccpu, cpu, i, n;
-	unsigned int cpus[64];
+	unsigned int cpus[LWKT_MP_MAXCLIENTS];	/* client CPUs, in order */
 	struct lwkt_mp_base base = { 0 };
 	struct lwkt_mp *mp;
 	u64 rpcs = 0, asyncs = 0, bad = 0, ns = 0, ans = 0;
