@@ -21,7 +21,7 @@
  */
 #include <linux/completion.h>
 #include <linux/kthread.h>
-#include <linux/sched/clock.h>
+#include <linux/ktime.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 
@@ -127,13 +127,13 @@ static void lwkt_mp_client(void *arg)
 	lwkt_initmsg(&r->msg, me, 0);
 	r->msg.ms_cmd = MP_RPC;
 	r->client = c->id;
-	t0 = local_clock();
+	t0 = ktime_get_ns();
 	for (i = 0; i < mp->iters && !READ_ONCE(mp->job.stop); i++) {
 		lwkt_mp_prep(r, c->id, i);
 		err = lwkt_domsg(srv, &r->msg);
 		c->mismatched += lwkt_mp_bad(r, c->id, err);
 	}
-	c->ns = local_clock() - t0;
+	c->ns = ktime_get_ns() - t0;
 	c->rpcs = i;
 
 	/* Asynchronous: keep the window full; replies queue on our port. */
@@ -142,7 +142,7 @@ static void lwkt_mp_client(void *arg)
 		c->async[k].msg.ms_cmd = MP_RPC;
 		c->async[k].client = c->id;
 	}
-	t0 = local_clock();
+	t0 = ktime_get_ns();
 	for (k = 0; k < LWKT_MP_WINDOW && sent < mp->iters &&
 		    !READ_ONCE(mp->job.stop); k++) {
 		lwkt_mp_prep(&c->async[k], c->id, sent++);
@@ -165,7 +165,7 @@ static void lwkt_mp_client(void *arg)
 			lwkt_sendmsg(srv, &r->msg);
 		}
 	}
-	c->async_ns = local_clock() - t0;
+	c->async_ns = ktime_get_ns() - t0;
 	c->asyncs = got;
 
 	/*
@@ -250,7 +250,7 @@ static int lwkt_mp_bclient(void *arg)
 	struct lwkt_mp_base *b = arg;
 	u64 i, t0;
 
-	t0 = local_clock();
+	t0 = ktime_get_ns();
 	for (i = 0; i < b->iters && !READ_ONCE(b->stop); i++) {
 		b->arg = i * 0x100000001ULL;
 		complete(&b->req);
@@ -258,7 +258,7 @@ static int lwkt_mp_bclient(void *arg)
 		if (b->result != lwkt_mp_fn(i * 0x100000001ULL))
 			b->mismatched++;
 	}
-	b->ns = local_clock() - t0;
+	b->ns = ktime_get_ns() - t0;
 	b->trips = i;
 	WRITE_ONCE(b->quit, true);
 	complete(&b->req);

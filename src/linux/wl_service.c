@@ -19,7 +19,7 @@
  * a put (which answers the previous value) must answer 0 or a value of
  * the same key, or the request counts as mismatched.
  */
-#include <linux/sched/clock.h>
+#include <linux/ktime.h>
 #include <linux/slab.h>
 
 #include <lwkt/ipiq.h>
@@ -214,7 +214,7 @@ static void lwkt_sv_client(void *arg)
 	lwkt_sv_init_req(c, &c->sync);
 	for (k = 0; k < LWKT_SV_WINDOW; k++)
 		lwkt_sv_init_req(c, &c->async[k]);
-	t0 = local_clock();
+	t0 = ktime_get_ns();
 	while (c->issued < sv->requests && !READ_ONCE(sv->job.stop)) {
 		if (!burst) {
 			port = lwkt_sv_prep(c, &c->sync);
@@ -241,7 +241,7 @@ static void lwkt_sv_client(void *arg)
 		}
 		burst = !burst;
 	}
-	c->ns = local_clock() - t0;
+	c->ns = ktime_get_ns() - t0;
 
 	/* Done: once the coordinator replied, touch nothing. */
 	lwkt_sv_init_req(c, &c->done);

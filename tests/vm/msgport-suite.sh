@@ -82,7 +82,7 @@ echo "info service $(tail -n +3 $LWKT_DEBUGFS/ctl | tr '\n' ' ')"
 check service-4x$(n 200)-keys$ncpu service_check 4 "$(n 200)" "$ncpu"
 
 check tokbench ctl_expect "tokbench cpu=1 iters=$(n 100000)" iters $(n 100000)
-echo "info tokbench ns_per_token $(ctl_get ns_per_token) pool $(ctl_get ns_per_pool_token) spinlock $(ctl_get baseline_ns_per_spinlock) ratio $(ctl_get ratio)"
+echo "info tokbench ns_per_token $(ctl_get ns_per_token) pool $(ctl_get ns_per_pool_token) spinlock $(ctl_get baseline_ns_per_spinlock) ratio $(ctl_get ratio) best_ratio $(ctl_get best_ratio)"
 
 check msgport-errors python3 "$here/ctl_errors.py" \
 	EINVAL "msgport clients=x" EINVAL "msgport iters=1 iters=2" \
