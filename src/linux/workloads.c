@@ -6,6 +6,7 @@
 #include "linux/internal.h"
 #include "linux/locks.h"
 #include "torture.h"	/* not "linux/...": the kernel has a <linux/torture.h> */
+#include "linux/msgwl.h"
 #include "linux/xcpu.h"
 
 const struct lwkt_ctl_workload *const lwkt_workloads[] = {
@@ -28,6 +29,9 @@ const struct lwkt_ctl_workload *const lwkt_workloads[] = {
 	&lwkt_wl_mplock,
 	&lwkt_wl_abort,
 	&lwkt_wl_torture,
+	&lwkt_wl_msgport,
+	&lwkt_wl_tokbench,
+	&lwkt_wl_service,
 };
 
 const unsigned int lwkt_nr_workloads = ARRAY_SIZE(lwkt_workloads);
