@@ -12,7 +12,6 @@
  */
 #include <lwkt/token.h>
 
-#include "core/crit_guard.h"
 #include "core/debug.h"
 #include "core/mplock.h"
 #include "core/spin.h"
@@ -83,23 +82,29 @@ extern "C" void lwkt_token_uninit(lwkt_token_t tok)
 			      tok->t_desc, owner->td_comm);
 }
 
+/*
+ * No critical section on the fast paths: td_toks is only ever read or
+ * written by td's own CPU in td's context (the switcher, on td's behalf,
+ * runs only when td calls it), and IPI functions do not use tokens, so
+ * nothing can come in between. Only a contended get switches.
+ */
 extern "C" void lwkt_gettoken(lwkt_tokref_t ref, lwkt_token_t tok)
 {
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	struct lwkt_thread *td = gd->gd_curthread;
 
 	LWKT_ASSERT(lwkt_in_lwkt_context() && td != &gd->gd_idlethread);
-	crit_enter_quick(td);
 	link_ref(td, ref, tok);
-	if (__builtin_expect(!token_take(tok, td), 0))
+	if (__builtin_expect(!token_take(tok, td), 0)) {
+		crit_enter_quick(td);
 		gettoken_contended(gd, td, tok);
-	crit_exit_quick(td);
+		crit_exit_quick(td);
+	}
 }
 
 extern "C" int lwkt_trytoken(lwkt_tokref_t ref, lwkt_token_t tok)
 {
 	struct lwkt_thread *td = curthread;
-	CritSection crit(td);
 
 	if (!token_take(tok, td))
 		return 0;
@@ -111,7 +116,6 @@ extern "C" void lwkt_reltoken(lwkt_tokref_t ref)
 {
 	struct lwkt_thread *td = curthread;
 	struct lwkt_tokref **pp;
-	CritSection crit(td);
 
 	/* Usually the newest: the walk ends at once. */
 	for (pp = &td->td_toks; *pp && *pp != ref; pp = &(*pp)->tr_next)
