@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0
+// The MP lock (include/lwkt/mplock.h, LWKT.md section 11): per-thread
+// recursion counts, the lock word, try_mplock, bogus releases, contention
+// from another CPU (switch away, run later with the lock), a holder that
+// blocks letting other CPUs take it, mutual exclusion across CPUs, and a
+// thread that exits holding it.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <lwkt/ipiq.h>
+#include <lwkt/mplock.h>
+#include <lwkt/wait.h>
+
+#include "xcpu_helpers.h"
+
+namespace {
+
+using namespace xt;
+
+int mp_word()
+{
+	return __atomic_load_n(&lwkt_mp_lock, __ATOMIC_ACQUIRE);
+}
+
+int load(const int *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+thread_t spawn_pri(int cpu, int pri, std::function<void()> f,
+		   const char *name = "mp")
+{
+	thread_t td = spawn_on(cpu, std::move(f), TDF_STOPREQ, name);
+
+	lwkt_setpri(td, pri);
+	lwkt_schedule(td);
+	return td;
+}
+
+// Spin without switching (keeps this CPU's hold) until cond() or timeout.
+template <typename F>
+bool hold_until(F cond)
+{
+	auto end = std::chrono::steady_clock::now() + kTimeout;
+
+	while (!cond()) {
+		if (std::chrono::steady_clock::now() > end)
+			return false;
+		std::this_thread::yield();
+	}
+	return true;
+}
+
+void hold_for_ms(int ms)
+{
+	auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+
+	hold_until([&] { return std::chrono::steady_clock::now() > end; });
+}
+
+std::mutex g_log_mu;
+std::vector<std::string> g_log;
+
+void log_hook(const char *line)
+{
+	std::lock_guard<std::mutex> l(g_log_mu);
+	g_log.push_back(line);
+}
+
+size_t log_count(const char *needle)
+{
+	std::lock_guard<std::mutex> l(g_log_mu);
+	size_t n = 0;
+
+	for (auto &s : g_log)
+		if (s.find(needle) != std::string::npos)
+			++n;
+	return n;
+}
+
+// Run body(k) for k = 0..2*per-1 at once, thread k on CPU k % 2: one job
+// per CPU (lwkt_user_run needs an idle CPU to start a job), which starts
+// its CPU's other threads itself and waits for them.
+void run_on_two_cpus(int per, std::function<void(int)> body)
+{
+	std::vector<std::pair<int, std::function<void()>>> jobs;
+
+	for (int cpu = 0; cpu < 2; ++cpu)
+		jobs.emplace_back(cpu, [&body, per, cpu] {
+			lt::Latch l(per - 1);
+
+			for (int j = 1; j < per; ++j)
+				spawn_on(-1, [&body, &l, k = cpu + 2 * j] {
+					body(k);
+					l.done();
+				}, 0, "peer");
+			body(cpu);
+			l.wait();
+		});
+	run_parallel(std::move(jobs));
+}
+
+} // namespace
+
+class Mplock : public LwktTest {
+protected:
+	void SetUp() override
+	{
+		{
+			std::lock_guard<std::mutex> l(g_log_mu);
+			g_log.clear();
+		}
+		lwkt_user_set_log_hook(log_hook);
+		LwktTest::SetUp();
+		EXPECT_EQ(mp_word(), LWKT_MP_FREE);
+	}
+	void TearDown() override
+	{
+		LwktTest::TearDown();
+		lwkt_user_set_log_hook(nullptr);
+		EXPECT_EQ(mp_word(), LWKT_MP_FREE);
+	}
+};
+
+class Mplock2 : public Mplock {
+protected:
+	Mplock2() { ncpus_ = 2; }
+};
+
+// get_mplock and try_mplock count per thread; the CPU holds the lock until
+// the count is back at 0.
+TEST_F(Mplock, RecursionCountsAndTheLockWord)
+{
+	run([] {
+		thread_t td = curthread;
+
+		EXPECT_EQ(td->td_mpcount, 0);
+		EXPECT_EQ(MP_LOCK_HELD(), 0);
+		EXPECT_EQ(lwkt_mp_lock_held(), 0);
+		EXPECT_EQ(mp_word(), LWKT_MP_FREE);
+
+		u64 contention = lt::cnt().mplock_contention_count;
+		get_mplock();
+		EXPECT_EQ(td->td_mpcount, 1);
+		EXPECT_EQ(MP_LOCK_HELD(), 1);
+		EXPECT_EQ(mp_word(), 0);
+		get_mplock();
+		EXPECT_EQ(td->td_mpcount, 2);
+		EXPECT_EQ(try_mplock(), 1);	// ours: succeeds, counts
+		EXPECT_EQ(td->td_mpcount, 3);
+		EXPECT_EQ(lt::cnt().mplock_contention_count, contention);
+
+		rel_mplock();
+		EXPECT_EQ(td->td_mpcount, 2);
+		EXPECT_EQ(MP_LOCK_HELD(), 1);
+		rel_mplock();
+		EXPECT_EQ(td->td_mpcount, 1);
+		EXPECT_EQ(mp_word(), 0);
+		rel_mplock();
+		EXPECT_EQ(td->td_mpcount, 0);
+		EXPECT_EQ(MP_LOCK_HELD(), 0);
+		EXPECT_EQ(mp_word(), LWKT_MP_FREE);
+
+		// try_mplock of a free lock.
+		EXPECT_EQ(try_mplock(), 1);
+		EXPECT_EQ(td->td_mpcount, 1);
+		EXPECT_EQ(mp_word(), 0);
+		rel_mplock();
+		EXPECT_EQ(mp_word(), LWKT_MP_FREE);
+		EXPECT_EQ(lt::cnt().mplock_contention_count, contention);
+	});
+}
+
+// rel_mplock without a hold: one log line, nothing changes.
+TEST_F(Mplock, ReleaseWithoutHoldIsLoggedAndIgnored)
+{
+	run([] {
+		thread_t td = curthread;
+
+		rel_mplock();
+		EXPECT_EQ(td->td_mpcount, 0);
+		EXPECT_EQ(mp_word(), LWKT_MP_FREE);
+		EXPECT_EQ(log_count("does not hold the MP lock"), 1u);
+
+		get_mplock();
+		rel_mplock();
+		rel_mplock();	// one too many
+		EXPECT_EQ(td->td_mpcount, 0);
+		EXPECT_EQ(mp_word(), LWKT_MP_FREE);
+		EXPECT_EQ(log_count("does not hold the MP lock"), 2u);
+
+		get_mplock();	// still works
+		EXPECT_EQ(td->td_mpcount, 1);
+		EXPECT_EQ(MP_LOCK_HELD(), 1);
+		rel_mplock();
+		EXPECT_EQ(mp_word(), LWKT_MP_FREE);
+	});
+}
+
+// Switching to a thread whose count is 0 lets the lock go; switching back
+// to the holder takes it again, count intact.
+TEST_F(Mplock, SwitchToAThreadWithoutCountReleasesIt)
+{
+	run([] {
+		thread_t td = curthread;
+		int b_word = -2, b_held = -2, b_count = -2, b_got = -2;
+		lt::Latch l(1);
+
+		get_mplock();
+		get_mplock();
+		lt::spawn(TDPRI_KERN_DAEMON, [&] {
+			b_word = mp_word();
+			b_held = MP_LOCK_HELD();
+			b_count = curthread->td_mpcount;
+			b_got = try_mplock();
+			if (b_got)
+				rel_mplock();
+			l.done();
+		});
+		lwkt_yield();
+		l.wait();
+		EXPECT_EQ(b_word, LWKT_MP_FREE);
+		EXPECT_EQ(b_held, 0);
+		EXPECT_EQ(b_count, 0);
+		EXPECT_EQ(b_got, 1);
+		EXPECT_EQ(td->td_mpcount, 2);
+		EXPECT_EQ(MP_LOCK_HELD(), 1);
+		rel_mplock();
+		rel_mplock();
+		EXPECT_EQ(mp_word(), LWKT_MP_FREE);
+	});
+}
+
+// Another CPU's thread holds it: try_mplock fails without counting;
+// released, it succeeds.
+TEST_F(Mplock2, TryFailsWhileAnotherCpuHoldsIt)
+{
+	struct S {
+		std::atomic<int> held{0}, release{0}, done{0};
+	} s;
+
+	run([&] {
+		thread_t td = curthread;
+
+		spawn_on(1, [&] {
+			get_mplock();
+			s.held = 1;
+			EXPECT_TRUE(hold_until([&] { return s.release.load() != 0; }));
+			rel_mplock();
+			s.done = 1;
+		}, 0, "holder");
+		ASSERT_TRUE(wait_for([&] { return s.held.load() != 0; }));
+		u64 contention = lt::cnt().mplock_contention_count;
+		for (int i = 0; i < 100; ++i) {
+			EXPECT_EQ(try_mplock(), 0);
+			EXPECT_EQ(td->td_mpcount, 0);
+			EXPECT_EQ(MP_LOCK_HELD(), 0);
+			EXPECT_EQ(mp_word(), 1);
+		}
+		EXPECT_EQ(lt::cnt().mplock_contention_count, contention);
+		s.release = 1;
+		EXPECT_TRUE(wait_for([&] { return s.done.load() != 0; }));
+		EXPECT_EQ(try_mplock(), 1);
+		EXPECT_EQ(td->td_mpcount, 1);
+		EXPECT_EQ(mp_word(), 0);
+		rel_mplock();
+		EXPECT_EQ(mp_word(), LWKT_MP_FREE);
+	});
+}
+
+// get_mplock while CPU 1 holds it: the thread switches away (a lower
+// priority thread of its CPU runs meanwhile), mplock_contention_count
+// rises, and it runs again only with the lock.
+TEST_F(Mplock2, ContentionSwitchesAwayAndGetsItLater)
+{
+	struct S {
+		std::atomic<int> held{0}, release{0}, released{0}, h_done{0};
+		std::atomic<int> a_got{0};
+		std::atomic<int> b_ran{0}, b_saw_a_got{-1}, b_saw_word{-2};
+		std::atomic<u64> b_contention{0};
+		int a_saw_b_ran = -1, a_saw_released = -1, a_held = -1;
+		int a_count = -1, a_word = -2;
+		u64 a_contention = 0;
+	} s;
+
+	run([&] {
+		spawn_on(1, [&] {
+			get_mplock();
+			s.held = 1;
+			EXPECT_TRUE(hold_until([&] { return s.release.load() != 0; }));
+			s.released = 1;
+			rel_mplock();
+			s.h_done = 1;
+		}, 0, "holder");
+		ASSERT_TRUE(wait_for([&] { return s.held.load() != 0; }));
+
+		u64 c0 = lt::cnt().mplock_contention_count;
+		spawn_pri(-1, TDPRI_KERN_USER, [&] {
+			s.b_saw_a_got = s.a_got.load();
+			s.b_saw_word = mp_word();
+			s.b_contention = lt::cnt().mplock_contention_count - c0;
+			s.b_ran = 1;
+			s.release = 1;
+		}, "low");
+		get_mplock();
+		s.a_got = 1;
+		s.a_saw_b_ran = s.b_ran.load();
+		s.a_saw_released = s.released.load();
+		s.a_held = MP_LOCK_HELD();
+		s.a_count = curthread->td_mpcount;
+		s.a_word = mp_word();
+		s.a_contention = lt::cnt().mplock_contention_count - c0;
+		rel_mplock();
+		EXPECT_TRUE(wait_for([&] { return s.h_done.load() != 0; }));
+	});
+	EXPECT_EQ(s.b_ran.load(), 1);
+	EXPECT_EQ(s.b_saw_a_got.load(), 0);
+	EXPECT_EQ(s.b_saw_word.load(), 1);
+	// get_mplock's own count, and the switcher skipping the thread.
+	EXPECT_GE(s.b_contention.load(), 2u);
+	EXPECT_EQ(s.a_saw_b_ran, 1);
+	EXPECT_EQ(s.a_saw_released, 1);
+	EXPECT_EQ(s.a_held, 1);
+	EXPECT_EQ(s.a_count, 1);
+	EXPECT_EQ(s.a_word, 0);
+	EXPECT_GE(s.a_contention, 2u);
+}
+
+// A holder that blocks: its CPU lets the lock go (a thread of that CPU
+// sees it free of CPU 0), the other CPU takes it and wakes the sleeper
+// while holding it; the sleeper runs only once it has the lock back, with
+// its count intact.
+TEST_F(Mplock2, BlockedHolderLetsOtherCpusTakeIt)
+{
+	struct S {
+		struct lwkt_wait w;
+		std::atomic<int> b_word{-2}, b_held{-2}, b_done{0};
+		std::atomic<int> c_word{-2}, c_released{0}, c_done{0};
+		int a_saw_released = -1, a_held = -1, a_count = -1, a_word = -2;
+	} s;
+
+	lwkt_wait_init(&s.w);
+	run([&] {
+		get_mplock();
+		get_mplock();
+		lt::spawn(TDPRI_KERN_DAEMON, [&] {
+			EXPECT_TRUE(wait_for([&] { return load(&s.w.wa_count) == 1; }));
+			s.b_word = mp_word();
+			s.b_held = MP_LOCK_HELD();
+			s.b_done = 1;
+		});
+		spawn_on(1, [&] {
+			EXPECT_TRUE(wait_for([&] { return s.b_done.load() != 0; }));
+			EXPECT_TRUE(wait_for([] { return try_mplock() == 1; }));
+			s.c_word = mp_word();
+			lwkt_signal(&s.w, 1);
+			lwkt_wait_ipiq(lwkt_user_gd(0), lwkt_seq_ipiq(lwkt_user_gd(0)));
+			hold_for_ms(20);
+			s.c_released = 1;
+			rel_mplock();
+			s.c_done = 1;
+		}, 0, "taker");
+		int gen = load(&s.w.wa_gen);
+		lwkt_block(&s.w, "mpwait", &gen);
+		s.a_saw_released = s.c_released.load();
+		s.a_held = MP_LOCK_HELD();
+		s.a_count = curthread->td_mpcount;
+		s.a_word = mp_word();
+		rel_mplock();
+		rel_mplock();
+		EXPECT_TRUE(wait_for([&] { return s.c_done.load() != 0; }));
+	});
+	EXPECT_NE(s.b_word.load(), 0);	// not CPU 0's while its holder sleeps
+	EXPECT_EQ(s.b_held.load(), 0);
+	EXPECT_EQ(s.c_word.load(), 1);
+	EXPECT_EQ(s.a_saw_released, 1);
+	EXPECT_EQ(s.a_held, 1);
+	EXPECT_EQ(s.a_count, 2);
+	EXPECT_EQ(s.a_word, 0);
+}
+
+// Threads on both CPUs update a plain counter under the MP lock, yielding
+// while holding it (and nesting it) between updates: no overlap, no lost
+// update. They start together and go on until get_mplock found the lock
+// held by the other CPU a few times.
+TEST_F(Mplock2, MutualExclusionAcrossCpus)
+{
+	const int iters = 3000 / kScale;
+	const int nthreads = 4;
+	struct S {
+		long counter = 0;
+		std::atomic<long> total{0};	// updates made
+		std::atomic<int> started{0};
+		std::atomic<int> inside{0}, overlaps{0}, not_held{0};
+		std::atomic<int> bad_count{0}, contended{0};
+	} s;
+
+	run_on_two_cpus(nthreads / 2, [&](int) {
+			thread_t td = curthread;
+			auto end = std::chrono::steady_clock::now() +
+				   std::chrono::seconds(10);
+
+			long mine = 0;
+
+			s.started.fetch_add(1);
+			EXPECT_TRUE(wait_for([&] { return s.started.load() == nthreads; }));
+			for (int i = 0; i < iters || (s.contended.load() < 20 &&
+					std::chrono::steady_clock::now() < end); ++i) {
+				u64 c = lt::cnt().mplock_contention_count;
+
+				get_mplock();
+				if (lt::cnt().mplock_contention_count != c)
+					s.contended.fetch_add(1);
+				if (!MP_LOCK_HELD())
+					s.not_held.fetch_add(1);
+				if (i % 3 == 0)
+					lwkt_yield();	// lock let go and taken back
+				if (i % 5 == 0) {
+					get_mplock();
+					if (td->td_mpcount != 2)
+						s.bad_count.fetch_add(1);
+					lwkt_yield();
+					rel_mplock();
+				}
+				if (!MP_LOCK_HELD() || mp_word() != mycpu->gd_cpuid)
+					s.not_held.fetch_add(1);
+				if (s.inside.fetch_add(1) != 0)
+					s.overlaps.fetch_add(1);
+				long v = s.counter;
+				for (int spin = 0; spin < 20; ++spin)
+					__asm__ __volatile__("" ::: "memory");
+				s.counter = v + 1;
+				++mine;
+				s.inside.fetch_sub(1);
+				if (td->td_mpcount != 1)
+					s.bad_count.fetch_add(1);
+				rel_mplock();
+				if (i & 1)
+					lwkt_yield();
+			}
+			s.total.fetch_add(mine);
+		});
+	EXPECT_GE(s.total.load(), (long)iters * nthreads);
+	EXPECT_EQ(s.counter, s.total.load());
+	EXPECT_EQ(s.overlaps.load(), 0);
+	EXPECT_EQ(s.not_held.load(), 0);
+	EXPECT_EQ(s.bad_count.load(), 0);
+	EXPECT_GE(s.contended.load(), 20);	// the test did test something
+}
+
+// A thread that exits holding the MP lock: one log line, and the lock is
+// free for the other CPU afterwards.
+TEST_F(Mplock2, ThreadExitingHoldingItFreesIt)
+{
+	std::atomic<int> held{0};
+
+	run([&] {
+		spawn_on(1, [&] {
+			get_mplock();
+			get_mplock();
+			held = 1;
+		}, 0, "exits");
+		ASSERT_TRUE(wait_for([&] { return held.load() != 0; }));
+		EXPECT_TRUE(wait_for([] { return try_mplock() == 1; }));
+		EXPECT_EQ(mp_word(), 0);
+		EXPECT_EQ(curthread->td_mpcount, 1);
+		rel_mplock();
+		EXPECT_EQ(mp_word(), LWKT_MP_FREE);
+	});
+	EXPECT_EQ(log_count("exits holding the MP lock"), 1u);
+}
