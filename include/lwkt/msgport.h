@@ -148,9 +148,10 @@ int lwkt_waitmsg(lwkt_msg_t msg);
  * lwkt_waitport - sleep until @port has a message, and take it
  * @port:	a port the current thread owns
  *
+ * When switching is refused (a Linux lock held), spins instead of sleeping.
+ *
  * Return: the message (QUEUED cleared); NULL when the caller does not own
- * the port (reported, one log line) or the wait was interrupted by a
- * refused switch (call again).
+ * the port (reported, one log line).
  */
 lwkt_msg_t lwkt_waitport(lwkt_port_t port);
 
