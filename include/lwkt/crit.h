@@ -22,11 +22,11 @@ LWKT_EXTERN_C_BEGIN
 /**
  * lwkt_in_lwkt_context - is the caller an LWKT thread (or a host's idle loop)?
  *
- * True when this CPU is hosted and the stack pointer lies on the stack of
- * the thread its host runs, or inside the IPI functions the kick's hardirq
- * callback runs (lwkt_ipiq_intr()). A Linux task that is not a host, or
- * any other interrupt, gets false. A few instructions, no call:
- * the thread API asks it on every lwkt_schedule().
+ * Description: true when this CPU is hosted and the stack pointer lies on
+ * the stack of the thread its host runs, or inside the IPI functions the
+ * kick's hardirq callback runs (lwkt_ipiq_intr()). A Linux task that is
+ * not a host, or any other interrupt, gets false. A few instructions, no
+ * call: the thread API asks it on every lwkt_schedule().
  *
  * Return: true in LWKT context.
  */

@@ -4,8 +4,10 @@
  *
  * Everything here is owned by its CPU: read and written by that CPU's host
  * inside a critical section. Exceptions, written by other CPUs: gd_reqflags
- * (atomic or), gd_stopreq, and later the incoming IPI FIFOs. Counters are
- * written by the owner only; readers on other CPUs get a relaxed snapshot.
+ * (atomic or), gd_stopreq, gd_npoll (atomic exchange), and the producer
+ * side of the incoming IPI FIFOs (gd_ipiq[src], written by CPU src only).
+ * Counters are written by the owner only; readers on other CPUs get a
+ * relaxed snapshot.
  */
 #ifndef LWKT_GLOBALDATA_H
 #define LWKT_GLOBALDATA_H

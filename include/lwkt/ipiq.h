@@ -48,6 +48,18 @@ struct lwkt_ipiq_slot {
 
 /**
  * struct lwkt_ipiq - one FIFO, source CPU to target CPU
+ * @ip_windex:	next slot to write, which is also the sequence number of
+ *		the latest message written; source only, published with a
+ *		full barrier (the message is then visible)
+ * @ip_hiwat:	the deepest the FIFO has been, as seen by the source after
+ *		a write (source only)
+ * @ip_sent:	messages written (source only)
+ * @ip_rindex:	next slot to read; written by the target only, with release
+ *		ordering once the slot has been copied (the slot is free again)
+ * @ip_xindex:	the sequence number of the latest message whose function
+ *		has returned (target only; what lwkt_wait_ipiq() waits for)
+ * @ip_received: messages run (target only)
+ * @ip_slot:	the ring: function and argument of each message
  *
  * The producer's and the consumer's indices sit on separate cache lines so
  * the two CPUs do not bounce one line on every message. Indices are free
@@ -140,6 +152,9 @@ int lwkt_send_ipiq_nowait(struct lwkt_globaldata *target, ipifunc_t func,
  *
  * Waiting for it (lwkt_wait_ipiq()) waits for everything this CPU sent
  * to @target so far.
+ *
+ * Return: that sequence number (the FIFO's write index); 0 when @target is
+ * the current CPU.
  */
 int lwkt_seq_ipiq(struct lwkt_globaldata *target);
 
@@ -188,7 +203,7 @@ struct lwkt_cpusync {
 	lwkt_cpumask_t cs_mask;
 	ipifunc_t cs_func;
 	void *cs_arg;
-	/* private */
+	/* private: */
 	int cs_count;		/* CPUs that ran cs_func and are held */
 	int cs_left;		/* CPUs that left after the release */
 	int cs_release;		/* the initiator let them go */

@@ -25,8 +25,9 @@ extern struct lwkt_globaldata *lwkt_gd_pcpu;	/* per-CPU */
 /**
  * lwkt_mycpu - the current CPU's globaldata
  *
- * One %gs-relative load. Valid in LWKT context (an LWKT thread or a host's idle
- * loop); elsewhere it may be NULL or another CPU's.
+ * Description: one %gs-relative load. Valid in LWKT context (an LWKT
+ * thread or a host's idle loop); elsewhere it may be NULL or another
+ * CPU's.
  *
  * Return: the globaldata of the CPU the caller runs on.
  */

@@ -22,8 +22,8 @@ extern __thread struct lwkt_globaldata *lwkt_user_curgd;
 /**
  * lwkt_mycpu - the current CPU's globaldata
  *
- * A __thread load. Valid in LWKT context (an LWKT thread or a host's idle
- * loop); elsewhere it may be NULL or another CPU's.
+ * Description: a __thread load. Valid in LWKT context (an LWKT thread or
+ * a host's idle loop); elsewhere it may be NULL or another CPU's.
  *
  * Return: the globaldata of the CPU the caller runs on.
  */

@@ -449,7 +449,7 @@ void crit_panic(void);
 
 /* Knobs (debugfs in the kernel, plain globals in userland). */
 extern u32 lwkt_untimely_switch;	/* yield_quick forces a switch */
-extern u32 lwkt_panic_on_cscount;	/* reserved (cpusync, later) */
+extern u32 lwkt_panic_on_cscount;	/* reserved: stored, not consulted */
 
 LWKT_EXTERN_C_END
 

@@ -5,7 +5,7 @@
  * bumps the generation and wakes waiters on their own CPUs.
  *
  * Port note: DragonFly 2005 serialised a wait structure with its token;
- * until tokens exist this port uses a spin lock taken inside a critical
+ * this port uses a spin lock (wa_lock) taken inside a critical
  * section (never held across a switch or an IPI send, so spinning on it
  * cannot deadlock with the IPI queues).
  */
