@@ -402,50 +402,50 @@ TEST_F(Mplock2, MutualExclusionAcrossCpus)
 	} s;
 
 	run_on_two_cpus(nthreads / 2, [&](int) {
-			thread_t td = curthread;
-			auto end = std::chrono::steady_clock::now() +
-				   std::chrono::seconds(10);
+		thread_t td = curthread;
+		auto end = std::chrono::steady_clock::now() +
+			   std::chrono::seconds(10);
 
-			long mine = 0;
+		long mine = 0;
 
-			s.started.fetch_add(1);
-			EXPECT_TRUE(wait_for([&] { return s.started.load() == nthreads; }));
-			for (int i = 0; i < iters || (s.contended.load() < 20 &&
-					std::chrono::steady_clock::now() < end); ++i) {
-				u64 c = lt::cnt().mplock_contention_count;
+		s.started.fetch_add(1);
+		EXPECT_TRUE(wait_for([&] { return s.started.load() == nthreads; }));
+		for (int i = 0; i < iters || (s.contended.load() < 20 &&
+				std::chrono::steady_clock::now() < end); ++i) {
+			u64 c = lt::cnt().mplock_contention_count;
 
+			get_mplock();
+			if (lt::cnt().mplock_contention_count != c)
+				s.contended.fetch_add(1);
+			if (!MP_LOCK_HELD())
+				s.not_held.fetch_add(1);
+			if (i % 3 == 0)
+				lwkt_yield();	// lock let go and taken back
+			if (i % 5 == 0) {
 				get_mplock();
-				if (lt::cnt().mplock_contention_count != c)
-					s.contended.fetch_add(1);
-				if (!MP_LOCK_HELD())
-					s.not_held.fetch_add(1);
-				if (i % 3 == 0)
-					lwkt_yield();	// lock let go and taken back
-				if (i % 5 == 0) {
-					get_mplock();
-					if (td->td_mpcount != 2)
-						s.bad_count.fetch_add(1);
-					lwkt_yield();
-					rel_mplock();
-				}
-				if (!MP_LOCK_HELD() || mp_word() != mycpu->gd_cpuid)
-					s.not_held.fetch_add(1);
-				if (s.inside.fetch_add(1) != 0)
-					s.overlaps.fetch_add(1);
-				long v = s.counter;
-				for (int spin = 0; spin < 20; ++spin)
-					__asm__ __volatile__("" ::: "memory");
-				s.counter = v + 1;
-				++mine;
-				s.inside.fetch_sub(1);
-				if (td->td_mpcount != 1)
+				if (td->td_mpcount != 2)
 					s.bad_count.fetch_add(1);
+				lwkt_yield();
 				rel_mplock();
-				if (i & 1)
-					lwkt_yield();
 			}
-			s.total.fetch_add(mine);
-		});
+			if (!MP_LOCK_HELD() || mp_word() != mycpu->gd_cpuid)
+				s.not_held.fetch_add(1);
+			if (s.inside.fetch_add(1) != 0)
+				s.overlaps.fetch_add(1);
+			long v = s.counter;
+			for (int spin = 0; spin < 20; ++spin)
+				__asm__ __volatile__("" ::: "memory");
+			s.counter = v + 1;
+			++mine;
+			s.inside.fetch_sub(1);
+			if (td->td_mpcount != 1)
+				s.bad_count.fetch_add(1);
+			rel_mplock();
+			if (i & 1)
+				lwkt_yield();
+		}
+		s.total.fetch_add(mine);
+	});
 	EXPECT_GE(s.total.load(), (long)iters * nthreads);
 	EXPECT_EQ(s.counter, s.total.load());
 	EXPECT_EQ(s.overlaps.load(), 0);

@@ -565,53 +565,53 @@ TEST_F(Token2, AnyAcquisitionOrderAcrossCpusWithoutDeadlock)
 	lwkt_token_init(&s.a, "A");
 	lwkt_token_init(&s.b, "B");
 	run_on_two_cpus(nthreads / 2, [&](int k) {
-			struct lwkt_token *first = (k / 2) ? &s.a : &s.b;
-			struct lwkt_token *second = (k / 2) ? &s.b : &s.a;
-			auto end = std::chrono::steady_clock::now() +
-				   std::chrono::seconds(10);
-			auto collided = [&] {
-				return __atomic_load_n(&s.a.t_collisions, __ATOMIC_RELAXED) >= 20 &&
-				       __atomic_load_n(&s.b.t_collisions, __ATOMIC_RELAXED) >= 20;
-			};
+		struct lwkt_token *first = (k / 2) ? &s.a : &s.b;
+		struct lwkt_token *second = (k / 2) ? &s.b : &s.a;
+		auto end = std::chrono::steady_clock::now() +
+			   std::chrono::seconds(10);
+		auto collided = [&] {
+			return __atomic_load_n(&s.a.t_collisions, __ATOMIC_RELAXED) >= 20 &&
+			       __atomic_load_n(&s.b.t_collisions, __ATOMIC_RELAXED) >= 20;
+		};
 
-			long mine = 0;
+		long mine = 0;
 
-			s.started.fetch_add(1);
-			EXPECT_TRUE(wait_for([&] { return s.started.load() == nthreads; }));
-			for (int i = 0; i < iters || (!collided() &&
-					std::chrono::steady_clock::now() < end); ++i) {
-				struct lwkt_tokref r1, r2;
+		s.started.fetch_add(1);
+		EXPECT_TRUE(wait_for([&] { return s.started.load() == nthreads; }));
+		for (int i = 0; i < iters || (!collided() &&
+				std::chrono::steady_clock::now() < end); ++i) {
+			struct lwkt_tokref r1, r2;
 
-				lwkt_gettoken(&r1, first);
-				if (!lwkt_havetoken(first))
-					s.not_held.fetch_add(1);
-				if (i % 3 == 0)
-					lwkt_yield();
-				lwkt_gettoken(&r2, second);
-				if (!lwkt_havetoken(&s.a) || !lwkt_havetoken(&s.b))
-					s.not_held.fetch_add(1);
-				if (i % 2 == 0)
-					lwkt_yield();
-				if (!lwkt_havetoken(&s.a) || !lwkt_havetoken(&s.b))
-					s.not_held.fetch_add(1);
-				if (s.inside.fetch_add(1) != 0)
-					s.overlaps.fetch_add(1);
-				long v = s.counter;
-				for (int spin = 0; spin < 20; ++spin)
-					__asm__ __volatile__("" ::: "memory");
-				s.counter = v + 1;
-				++mine;
-				s.inside.fetch_sub(1);
-				if (i & 1) {
-					lwkt_reltoken(&r1);
-					lwkt_reltoken(&r2);
-				} else {
-					lwkt_reltoken(&r2);
-					lwkt_reltoken(&r1);
-				}
+			lwkt_gettoken(&r1, first);
+			if (!lwkt_havetoken(first))
+				s.not_held.fetch_add(1);
+			if (i % 3 == 0)
+				lwkt_yield();
+			lwkt_gettoken(&r2, second);
+			if (!lwkt_havetoken(&s.a) || !lwkt_havetoken(&s.b))
+				s.not_held.fetch_add(1);
+			if (i % 2 == 0)
+				lwkt_yield();
+			if (!lwkt_havetoken(&s.a) || !lwkt_havetoken(&s.b))
+				s.not_held.fetch_add(1);
+			if (s.inside.fetch_add(1) != 0)
+				s.overlaps.fetch_add(1);
+			long v = s.counter;
+			for (int spin = 0; spin < 20; ++spin)
+				__asm__ __volatile__("" ::: "memory");
+			s.counter = v + 1;
+			++mine;
+			s.inside.fetch_sub(1);
+			if (i & 1) {
+				lwkt_reltoken(&r1);
+				lwkt_reltoken(&r2);
+			} else {
+				lwkt_reltoken(&r2);
+				lwkt_reltoken(&r1);
 			}
-			s.total.fetch_add(mine);
-		});
+		}
+		s.total.fetch_add(mine);
+	});
 	EXPECT_GE(s.total.load(), (long)iters * nthreads);
 	EXPECT_EQ(s.counter, s.total.load());
 	EXPECT_EQ(s.overlaps.load(), 0);
@@ -688,23 +688,23 @@ TEST_F(Token2, PoolTokenExcludesAcrossCpus)
 	} s;
 
 	run_on_two_cpus(2, [&](int) {
-			s.started.fetch_add(1);
-			EXPECT_TRUE(wait_for([&] { return s.started.load() == 4; }));
-			for (int i = 0; i < iters; ++i) {
-				struct lwkt_tokref r;
+		s.started.fetch_add(1);
+		EXPECT_TRUE(wait_for([&] { return s.started.load() == 4; }));
+		for (int i = 0; i < iters; ++i) {
+			struct lwkt_tokref r;
 
-				lwkt_gettoken(&r, lwkt_token_pool_get(&words[0]));
-				if (i % 4 == 0)
-					lwkt_yield();
-				if (s.inside.fetch_add(1) != 0)
-					s.overlaps.fetch_add(1);
-				long v = s.counter;
-				__asm__ __volatile__("" ::: "memory");
-				s.counter = v + 1;
-				s.inside.fetch_sub(1);
-				lwkt_reltoken(&r);
-			}
-		});
+			lwkt_gettoken(&r, lwkt_token_pool_get(&words[0]));
+			if (i % 4 == 0)
+				lwkt_yield();
+			if (s.inside.fetch_add(1) != 0)
+				s.overlaps.fetch_add(1);
+			long v = s.counter;
+			__asm__ __volatile__("" ::: "memory");
+			s.counter = v + 1;
+			s.inside.fetch_sub(1);
+			lwkt_reltoken(&r);
+		}
+	});
 	EXPECT_EQ(s.counter, 4L * iters);
 	EXPECT_EQ(s.overlaps.load(), 0);
 }
