@@ -48,6 +48,15 @@ inline struct lwkt_globaldata *port_gd(struct lwkt_port *port)
 	return __atomic_load_n(&port->mp_td->td_gd, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * ms_target_port: a forward rewrites it on one CPU while an abort may read
+ * it on another (to chase the message), so both sides use atomics.
+ */
+inline struct lwkt_port *target_of(struct lwkt_msg *msg)
+{
+	return __atomic_load_n(&msg->ms_target_port, __ATOMIC_ACQUIRE);
+}
+
 inline struct lwkt_msg *msg_of(struct lwkt_list *node)
 {
 	/* ms_node is the first member. */
@@ -104,7 +113,7 @@ inline void on_port_cpu(struct lwkt_globaldata *gd, struct lwkt_port *port,
 void put_ipi(void *arg)
 {
 	struct lwkt_msg *msg = static_cast<struct lwkt_msg *>(arg);
-	struct lwkt_port *port = msg->ms_target_port;
+	struct lwkt_port *port = target_of(msg);
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 
 	if (port_gd(port) != gd) {	/* the owner moved: follow it */
@@ -144,7 +153,7 @@ void reply_ipi(void *arg)
 void abort_ipi(void *arg)
 {
 	struct lwkt_msg *msg = static_cast<struct lwkt_msg *>(arg);
-	struct lwkt_port *port = msg->ms_target_port;
+	struct lwkt_port *port = target_of(msg);
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	u32 f;
 
@@ -187,7 +196,7 @@ void put(struct lwkt_port *port, struct lwkt_msg *msg)
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	CritSection crit(gd->gd_curthread);
 
-	msg->ms_target_port = port;
+	__atomic_store_n(&msg->ms_target_port, port, __ATOMIC_RELEASE);
 	trace_msg_send(msg, port_gd(port)->gd_cpuid);
 	on_port_cpu(gd, port, put_ipi, msg);
 }
@@ -358,5 +367,5 @@ extern "C" void lwkt_abortmsg(lwkt_msg_t msg)
 	CritSection crit(gd->gd_curthread);
 	/* Counted before it leaves: the sender waits for it (wait_aborts()). */
 	__atomic_fetch_add(&msg->ms_aborts, 1, __ATOMIC_RELAXED);
-	on_port_cpu(gd, msg->ms_target_port, abort_ipi, msg);
+	on_port_cpu(gd, target_of(msg), abort_ipi, msg);
 }
