@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * lwkt_mycpu() for the userland host: one simulated CPU per pthread, so a
- * thread-local pointer is the per-CPU variable. LWKT threads switch stacks
- * but never pthreads (no migration yet), so the TLS slot stays right across
- * a switch. When migration arrives the read must become opaque to the
- * compiler (gcc may reuse a TLS address across a call).
+ * thread-local pointer is the per-CPU variable. A migrating LWKT thread
+ * resumes on another pthread in the middle of a function, so the read must
+ * go through %fs every time. It does: the core and the host are a static
+ * library linked into (PIE) executables, where gcc uses the initial-exec
+ * or local-exec TLS model, one "%fs:offset" load per read (only the
+ * constant offset can be reused). Built into a shared object
+ * (global-dynamic model, whose __tls_get_addr() result gcc may reuse
+ * across a call), this read would have to become opaque to the compiler.
  */
 #ifndef LWKT_MYCPU_USER_H
 #define LWKT_MYCPU_USER_H

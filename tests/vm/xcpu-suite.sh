@@ -14,7 +14,7 @@ here=$(dirname "$0")
 ncpu=$(grep -c ^processor /proc/cpuinfo)
 pairs=$((ncpu * (ncpu - 1)))
 
-n() { echo $(($1 / SCALE)); }
+n() { local v=$(($1 / SCALE)); [ "$v" -ge 1 ] || v=1; echo $v; }
 
 # ctl_expect LINE KEY VALUE [KEY VALUE...]: the workload succeeds and each
 # KEY has its VALUE.
