@@ -44,7 +44,7 @@ enum { AB_ITERS, AB_SHARE, AB_SERVER, AB_CLIENT, AB_REUSE };
 
 static const struct lwkt_ctl_key lwkt_abort_keys[] = {
 	[AB_ITERS]	= { .name = "iters", .kind = LWKT_KEY_COUNT,
-			    .min = 1, .max = 100000, .def = 1000 },
+			    .min = 1, .max = 1000000, .def = 1000 },
 	[AB_SHARE]	= { .name = "share", .kind = LWKT_KEY_COUNT,
 			    .min = 0, .max = 100, .def = 50 },
 	[AB_SERVER]	= { .name = "server", .kind = LWKT_KEY_CPU, .def = 0 },
