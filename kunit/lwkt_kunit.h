@@ -13,7 +13,9 @@
 #define LWKT_KUNIT_H
 
 #include <kunit/test.h>
+#include <linux/atomic.h>
 #include <linux/completion.h>
+#include <linux/ktime.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 
@@ -191,6 +193,61 @@ static inline struct lwkt_counters *lk_cnt(void)
 static inline bool lk_resched_requested(void)
 {
 	return mycpu->gd_reqflags & RQF_AST_LWKT_RESCHED;
+}
+
+/* --- bounded waits for the cross-CPU lock and message suites --- */
+
+#define LK_WAIT_NS	(10 * NSEC_PER_SEC)
+
+/* From an LWKT thread that holds nothing: wait for *@v >= @n, serving IPIs. */
+static inline bool lk_wait_atomic(atomic_t *v, int n)
+{
+	u64 end = ktime_get_ns() + LK_WAIT_NS;
+
+	while (atomic_read(v) < n) {
+		if (ktime_get_ns() > end)
+			return false;
+		lwkt_yield();
+		cpu_relax();
+		cond_resched();
+	}
+	return true;
+}
+
+/* Holding a token or the MP lock: wait for *@v >= @n without a switch. */
+static inline bool lk_spin_atomic(atomic_t *v, int n)
+{
+	u64 end = ktime_get_ns() + LK_WAIT_NS;
+
+	while (atomic_read(v) < n) {
+		if (ktime_get_ns() > end)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+static inline void lk_busy_ms(int ms)
+{
+	u64 end = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
+
+	while (ktime_get_ns() < end)
+		cpu_relax();
+}
+
+/* Block until someone schedules us and *@v >= @n. */
+static inline void lk_block_until(atomic_t *v, int n)
+{
+	thread_t td = curthread;
+
+	while (atomic_read(v) < n) {
+		crit_enter_quick(td);
+		if (atomic_read(v) < n) {
+			lwkt_deschedule_self(td);
+			lwkt_switch();
+		}
+		crit_exit_quick(td);
+	}
 }
 
 #endif /* LWKT_KUNIT_H */

@@ -18,57 +18,8 @@
 
 #include "lwkt_kunit.h"
 
-#define MK_TIMEOUT_NS	(10 * NSEC_PER_SEC)
 #define MK_JOB_SECS	120
 #define MK_MAXCPU	4
-
-static bool mk_wait(atomic_t *v, int n)
-{
-	u64 end = ktime_get_ns() + MK_TIMEOUT_NS;
-
-	while (atomic_read(v) < n) {
-		if (ktime_get_ns() > end)
-			return false;
-		lwkt_yield();
-		cpu_relax();
-		cond_resched();
-	}
-	return true;
-}
-
-static bool mk_spin(atomic_t *v, int n)
-{
-	u64 end = ktime_get_ns() + MK_TIMEOUT_NS;
-
-	while (atomic_read(v) < n) {
-		if (ktime_get_ns() > end)
-			return false;
-		cpu_relax();
-	}
-	return true;
-}
-
-static void mk_busy_ms(int ms)
-{
-	u64 end = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
-
-	while (ktime_get_ns() < end)
-		cpu_relax();
-}
-
-static void mk_block_until(atomic_t *v, int n)
-{
-	thread_t td = curthread;
-
-	while (atomic_read(v) < n) {
-		crit_enter_quick(td);
-		if (atomic_read(v) < n) {
-			lwkt_deschedule_self(td);
-			lwkt_switch();
-		}
-		crit_exit_quick(td);
-	}
-}
 
 static int mk_word(void)
 {
@@ -199,10 +150,10 @@ static void mk_x_a(void *arg)
 	x->a = curthread;
 	get_mplock();
 	atomic_set(&x->a_held, 1);
-	if (!mk_spin(&x->b_tried, 1))
+	if (!lk_spin_atomic(&x->b_tried, 1))
 		x->timed_out |= 1;
 	atomic_set(&x->a_held, 2);
-	mk_block_until(&x->wake, 1);
+	lk_block_until(&x->wake, 1);
 	atomic_set(&x->a_ran, 1);
 	x->a_held_after = MP_LOCK_HELD();
 	x->a_word_after = mk_word();
@@ -215,7 +166,7 @@ static void mk_x_b(void *arg)
 	struct mk_x *x = arg;
 	u64 end;
 
-	if (!mk_wait(&x->a_held, 1)) {
+	if (!lk_wait_atomic(&x->a_held, 1)) {
 		x->timed_out |= 2;
 		atomic_set(&x->b_tried, 1);
 		return;
@@ -224,10 +175,10 @@ static void mk_x_b(void *arg)
 	if (x->b_try_while_held)
 		rel_mplock();
 	atomic_set(&x->b_tried, 1);
-	if (!mk_wait(&x->a_held, 2))
+	if (!lk_wait_atomic(&x->a_held, 2))
 		x->timed_out |= 4;
 	/* A's CPU lets the lock go when it switches A out. */
-	end = ktime_get_ns() + MK_TIMEOUT_NS;
+	end = ktime_get_ns() + LK_WAIT_NS;
 	while (!(x->b_try_while_blocked = try_mplock()) &&
 	       ktime_get_ns() < end)
 		cpu_relax();
@@ -241,15 +192,15 @@ static void mk_x_b(void *arg)
 	x->cont_before = mk_contention(x->cpu_a);
 	atomic_set(&x->wake, 1);
 	lwkt_schedule(x->a);
-	end = ktime_get_ns() + MK_TIMEOUT_NS;
+	end = ktime_get_ns() + LK_WAIT_NS;
 	while (mk_contention(x->cpu_a) == x->cont_before &&
 	       ktime_get_ns() < end)
 		cpu_relax();
-	mk_busy_ms(20);
+	lk_busy_ms(20);
 	x->a_ran_while_b_held = atomic_read(&x->a_ran);
 	x->cont_after = mk_contention(x->cpu_a);
 	rel_mplock();
-	if (!mk_wait(&x->a_ran, 1))
+	if (!lk_wait_atomic(&x->a_ran, 1))
 		x->timed_out |= 16;
 }
 
@@ -312,7 +263,7 @@ static void mk_st_body(void *arg)
 	int me = smp_processor_id(), id = sa->id, i;
 
 	atomic_inc(&s->started);
-	mk_wait(&s->started, s->ncpus);
+	lk_wait_atomic(&s->started, s->ncpus);
 	for (i = 0; i < s->iters; i++) {
 		get_mplock();
 		if (i & 1)

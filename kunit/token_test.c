@@ -21,59 +21,7 @@
 
 #include "lwkt_kunit.h"
 
-#define TK_TIMEOUT_NS	(10 * NSEC_PER_SEC)
 #define TK_JOB_SECS	120
-
-/* From an LWKT thread that holds nothing: wait for *@v >= @n, serving IPIs. */
-static bool tk_wait(atomic_t *v, int n)
-{
-	u64 end = ktime_get_ns() + TK_TIMEOUT_NS;
-
-	while (atomic_read(v) < n) {
-		if (ktime_get_ns() > end)
-			return false;
-		lwkt_yield();
-		cpu_relax();
-		cond_resched();
-	}
-	return true;
-}
-
-/* Holding a token: wait for *@v >= @n without any LWKT switch. */
-static bool tk_spin(atomic_t *v, int n)
-{
-	u64 end = ktime_get_ns() + TK_TIMEOUT_NS;
-
-	while (atomic_read(v) < n) {
-		if (ktime_get_ns() > end)
-			return false;
-		cpu_relax();
-	}
-	return true;
-}
-
-static void tk_busy_ms(int ms)
-{
-	u64 end = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
-
-	while (ktime_get_ns() < end)
-		cpu_relax();
-}
-
-/* Block until someone schedules us and *@v >= @n. */
-static void tk_block_until(atomic_t *v, int n)
-{
-	thread_t td = curthread;
-
-	while (atomic_read(v) < n) {
-		crit_enter_quick(td);
-		if (atomic_read(v) < n) {
-			lwkt_deschedule_self(td);
-			lwkt_switch();
-		}
-		crit_exit_quick(td);
-	}
-}
 
 /* Another CPU's token_contention_count (it only grows). */
 static u64 tk_contention(int cpu)
@@ -274,10 +222,10 @@ static void tk_block_a(void *arg)
 	lwkt_gettoken(&ref, &k->tok);
 	atomic_set(&k->a_held, 1);
 	/* Keep it, without switching, until B tried. */
-	if (!tk_spin(&k->b_tried, 1))
+	if (!lk_spin_atomic(&k->b_tried, 1))
 		k->timed_out |= 1;
 	atomic_set(&k->a_held, 2);
-	tk_block_until(&k->wake, 1);
+	lk_block_until(&k->wake, 1);
 	/* Running again: the switcher took the token back for us. */
 	atomic_set(&k->a_ran, 1);
 	k->a_has_after = lwkt_havetoken(&k->tok);
@@ -292,7 +240,7 @@ static void tk_block_b(void *arg)
 	struct lwkt_tokref ref;
 	u64 end;
 
-	if (!tk_wait(&k->a_held, 1)) {
+	if (!lk_wait_atomic(&k->a_held, 1)) {
 		k->timed_out |= 2;
 		atomic_set(&k->b_tried, 1);
 		return;
@@ -302,9 +250,9 @@ static void tk_block_b(void *arg)
 		lwkt_reltoken(&ref);
 	atomic_set(&k->b_tried, 1);
 	/* A blocks: wait until its CPU switched it out (the token is free). */
-	if (!tk_wait(&k->a_held, 2))
+	if (!lk_wait_atomic(&k->a_held, 2))
 		k->timed_out |= 4;
-	end = ktime_get_ns() + TK_TIMEOUT_NS;
+	end = ktime_get_ns() + LK_WAIT_NS;
 	while (!(k->b_try_while_blocked = lwkt_trytoken(&ref, &k->tok)) &&
 	       ktime_get_ns() < end)
 		cpu_relax();
@@ -322,15 +270,15 @@ static void tk_block_b(void *arg)
 	k->contention_before = tk_contention(k->cpu_a);
 	atomic_set(&k->wake, 1);
 	lwkt_schedule(k->a);
-	end = ktime_get_ns() + TK_TIMEOUT_NS;
+	end = ktime_get_ns() + LK_WAIT_NS;
 	while (tk_contention(k->cpu_a) == k->contention_before &&
 	       ktime_get_ns() < end)
 		cpu_relax();
-	tk_busy_ms(20);
+	lk_busy_ms(20);
 	k->a_ran_while_b_held = atomic_read(&k->a_ran);
 	k->contention_after = tk_contention(k->cpu_a);
 	lwkt_reltoken(&ref);
-	if (!tk_wait(&k->a_ran, 1))
+	if (!lk_wait_atomic(&k->a_ran, 1))
 		k->timed_out |= 16;
 }
 
@@ -389,13 +337,13 @@ static void tk_cont_holder(void *arg)
 
 	lwkt_gettoken(&ref, &c->tok);
 	atomic_set(&c->held, 1);
-	if (!tk_spin(&c->waiting, 1))
+	if (!lk_spin_atomic(&c->waiting, 1))
 		c->timed_out |= 1;
 	/* The waiter is inside lwkt_gettoken() once it counted a collision. */
-	end = ktime_get_ns() + TK_TIMEOUT_NS;
+	end = ktime_get_ns() + LK_WAIT_NS;
 	while (!READ_ONCE(c->tok.t_collisions) && ktime_get_ns() < end)
 		cpu_relax();
-	tk_busy_ms(20);
+	lk_busy_ms(20);
 	c->got_while_held = atomic_read(&c->got);
 	lwkt_reltoken(&ref);
 }
@@ -405,7 +353,7 @@ static void tk_cont_waiter(void *arg)
 	struct tk_cont *c = arg;
 	struct lwkt_tokref ref;
 
-	if (!tk_wait(&c->held, 1)) {
+	if (!lk_wait_atomic(&c->held, 1)) {
 		c->timed_out |= 2;
 		return;
 	}
@@ -481,7 +429,7 @@ static void tk_order_body(void *arg)
 
 	/* Start together, so the two orders really meet. */
 	atomic_inc(&o->started);
-	tk_wait(&o->started, 2);
+	lk_wait_atomic(&o->started, 2);
 	for (i = 0; i < o->iters; i++) {
 		struct lwkt_tokref r1, r2;
 
@@ -579,7 +527,7 @@ static void tk_try_owner(void *arg)
 	t->try_again = lwkt_trytoken(&r2, &t->tok);	/* ours: recursion */
 	lwkt_gettoken(&r3, &t->tok);			/* no wait either */
 	atomic_set(&t->held, 1);
-	if (!tk_spin(&t->tried, 1))
+	if (!lk_spin_atomic(&t->tried, 1))
 		t->timed_out |= 1;
 	/* Release out of order: still held until the last ref goes. */
 	lwkt_reltoken(&r1);
@@ -597,7 +545,7 @@ static void tk_try_other(void *arg)
 	struct tk_try *t = arg;
 	struct lwkt_tokref ref;
 
-	if (!tk_wait(&t->held, 1)) {
+	if (!lk_wait_atomic(&t->held, 1)) {
 		t->timed_out |= 2;
 		atomic_set(&t->tried, 1);
 		return;
@@ -607,7 +555,7 @@ static void tk_try_other(void *arg)
 	if (t->other_try)
 		lwkt_reltoken(&ref);
 	atomic_set(&t->tried, 1);
-	if (!tk_wait(&t->held, 2))
+	if (!lk_wait_atomic(&t->held, 2))
 		t->timed_out |= 4;
 	t->try_after_release = lwkt_trytoken(&ref, &t->tok);
 	if (t->try_after_release)
@@ -669,7 +617,7 @@ static void tk_pool_holder(void *arg)
 
 	lwkt_gettoken(&ref, lwkt_token_pool_get(p->objs[0]));
 	atomic_set(&p->held, 1);
-	if (!tk_spin(&p->tried, 1))
+	if (!lk_spin_atomic(&p->tried, 1))
 		p->timed_out |= 1;
 	lwkt_reltoken(&ref);
 }
@@ -679,7 +627,7 @@ static void tk_pool_other(void *arg)
 	struct tk_pool *p = arg;
 	struct lwkt_tokref ref;
 
-	if (!tk_wait(&p->held, 1)) {
+	if (!lk_wait_atomic(&p->held, 1)) {
 		p->timed_out |= 2;
 		atomic_set(&p->tried, 1);
 		return;
