@@ -58,7 +58,9 @@ static void lwkt_test_call_fn(struct lwkt_host_call *call)
 
 static void lwkt_host_call_runs_on_its_cpu(struct kunit *test)
 {
-	struct lwkt_test_call c = { .call.fn = lwkt_test_call_fn };
+	/* Idle: from the host's idle loop, so current is the host. */
+	struct lwkt_test_call c = { .call.fn = lwkt_test_call_fn,
+				    .call.idle = true };
 	unsigned int cpu;
 
 	for_each_online_cpu(cpu) {

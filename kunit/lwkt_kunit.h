@@ -40,7 +40,7 @@ static inline void lk_settle_fn(struct lwkt_host_call *call)
  */
 static inline void lk_settle(struct kunit *test, int cpu)
 {
-	struct lwkt_host_call call = { .fn = lk_settle_fn };
+	struct lwkt_host_call call = { .fn = lk_settle_fn, .idle = true };
 
 	KUNIT_ASSERT_EQ(test, lwkt_host_call(cpu, &call), 0);
 }

@@ -96,7 +96,7 @@ static void stack_idle_fn(struct lwkt_host_call *call)
 
 static void lwkt_stack_is_the_hosts_in_the_idle_loop(struct kunit *test)
 {
-	struct stack_idle s = { .call.fn = stack_idle_fn };
+	struct stack_idle s = { .call.fn = stack_idle_fn, .call.idle = true };
 	struct stack_ctx t = { .test = test };
 
 	/* An LWKT thread ran last, so the host switched stacks back. */

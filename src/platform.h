@@ -130,11 +130,66 @@ void lwkt_plat_ipi_kick(struct lwkt_globaldata *gd);
  * (Whether the caller is in LWKT context at all is lwkt_in_lwkt_context(),
  * include/lwkt/crit.h: inline, host independent.)
  *
- * From any other (sleepable) context: run @fn(@arg) in LWKT context on CPU
- * @cpu (-1: the caller's CPU, or any if it is not hosted) and wait for it.
- * Return: 0, or -LWKT_EINVAL when @cpu is not a running CPU.
+ * Calls from outside LWKT context (src/core/fcall.cc). The host owns a
+ * struct lwkt_fcall (on the heap: a caller that gives up leaves it behind)
+ * and posts it to a CPU with lwkt_fcall_post(); the CPU runs fc_func(fc_arg)
+ * wherever it drains its IPI queues (the kick's interrupt, crit_exit, a
+ * switch, its idle loop), so a CPU busy with LWKT threads answers as
+ * promptly as an idle one. fc_func runs like an IPI function: in LWKT
+ * context, inside a critical section, never switching, never sleeping.
  */
-int lwkt_plat_run_on(int cpu, void (*fn)(void *), void *arg);
+enum {
+	LWKT_FCALL_QUEUED,
+	LWKT_FCALL_RUNNING,	/* claimed by the CPU: it will run to the end */
+	LWKT_FCALL_CANCELLED,	/* taken back by its poster: never runs */
+};
+
+/* fc_flags */
+#define LWKT_FCALL_IDLE	0x1	/* run only when the CPU has nothing runnable,
+				   from its idle loop ("wait until idle") */
+
+struct lwkt_fcall {
+	struct lwkt_fcall *fc_next;
+	void (*fc_func)(void *arg);
+	void *fc_arg;
+	u32 fc_state;		/* LWKT_FCALL_*, atomic */
+	u32 fc_flags;		/* LWKT_FCALL_IDLE */
+};
+
+/*
+ * Queue @fc on @gd and make sure @gd drains it soon (kicks it like an IPI
+ * sender). Any context, any CPU, any number of posters at once.
+ */
+void lwkt_fcall_post(struct lwkt_globaldata *gd, struct lwkt_fcall *fc);
+/*
+ * Take @fc back: true if it had not started (it never will; the CPU still
+ * hands it to lwkt_plat_fcall_done() once), false if it runs or ran.
+ */
+bool lwkt_fcall_cancel(struct lwkt_fcall *fc);
+/*
+ * Host hook: the CPU is done with @fc (ran it, or skipped it cancelled).
+ * The core never touches @fc afterwards. Any context the drain runs in
+ * (kernel: hardirq possible).
+ */
+void lwkt_plat_fcall_done(struct lwkt_fcall *fc);
+
+/*
+ * From any other (sleepable) context: run @fn(@arg) in LWKT context on CPU
+ * @cpu (-1: see lwkt_plat_foreign_cpu()) as a call above, and wait for it.
+ * With @argsize 0, @arg is the caller's and the wait is for the call to
+ * finish or be cancelled; otherwise @argsize bytes of @arg (at most
+ * LWKT_FCALL_ARGMAX) are copied, and a caller that must stop waiting (the
+ * kernel: a fatal signal) leaves the call to run without it.
+ * Return: 0 (it ran, or runs without us), -LWKT_EINTR (cancelled before it
+ * started), -LWKT_ENOMEM, or -LWKT_EINVAL when @cpu is not a running CPU.
+ */
+#define LWKT_FCALL_ARGMAX 64
+int lwkt_plat_run_on(int cpu, void (*fn)(void *), void *arg, u32 argsize);
+/*
+ * The CPU a call from outside LWKT context goes to: @cpu if hosted, for -1
+ * the caller's CPU if hosted, else the first hosted one; -1 if none.
+ */
+int lwkt_plat_foreign_cpu(int cpu);
 /*
  * @td was created on behalf of @owner (lwkt_create_owned(); the kernel
  * passes the creating module): pin it until @td is released

@@ -55,6 +55,11 @@ struct lwkt_ipiq;	/* include/lwkt/ipiq.h */
  *			senders skip the kick. Cleared by this CPU before it
  *			drains, so a message published after that gets a kick
  * @gd_ncpus:		size of @gd_ipiq
+ * @gd_fcalls:		calls from outside LWKT context queued for this CPU
+ *			(src/core/fcall.cc): pushed by any task, taken by
+ *			this CPU wherever it drains its IPI queues
+ * @gd_fcalls_idle:	such calls that asked to run only when this CPU has
+ *			nothing runnable, held by this CPU until then
  * @gd_ipi_hardirq:	processing IPIs from the kick's hardirq
  * @gd_quiesced:	stop phase 1 reached: this CPU runs no thread
  * @gd_idle_poll_ns:	the idle loop polls this long, then sleeps
@@ -62,6 +67,8 @@ struct lwkt_ipiq;	/* include/lwkt/ipiq.h */
  * @gd_cnt:		the counters of debugfs "stats" (src/core/counters.h)
  * @gd_idlethread:	the idle thread, running on the host's own stack
  */
+struct lwkt_fcall;
+
 struct lwkt_globaldata {
 	struct lwkt_thread *gd_curthread;
 	int gd_cpuid;
@@ -81,6 +88,8 @@ struct lwkt_globaldata {
 	struct lwkt_ipiq *gd_ipiq;
 	u32 gd_npoll;
 	u32 gd_ncpus;
+	struct lwkt_fcall *gd_fcalls;
+	struct lwkt_fcall *gd_fcalls_idle;
 	u32 gd_ipi_hardirq;
 	u32 gd_quiesced;
 	u64 gd_idle_poll_ns;

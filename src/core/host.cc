@@ -143,6 +143,9 @@ extern "C" void lwkt_host_run(struct lwkt_globaldata *gd)
 		} else if (idle->td_flags & TDF_IDLE_NOHLT) {
 			idle->td_flags &= ~TDF_IDLE_NOHLT;
 			lwkt_plat_cpu_relax();
+		} else if (gd->gd_fcalls_idle) {
+			/* Calls that waited for this: look again after them. */
+			fcall_drain_idle(gd);
 		} else if (idle_poll(gd)) {
 			lwkt_plat_idle(gd);
 		}
@@ -201,6 +204,7 @@ extern "C" void lwkt_host_teardown(struct lwkt_globaldata *gd)
 	/* A killed thread may have wanted it; nothing of ours runs again. */
 	if (mp_lock_held(gd))
 		cpu_rel_mplock(gd);
+	fcall_abandon_all(gd);
 	free_all(gd, &gd->gd_tdreapq, "exited");
 	free_all(gd, &gd->gd_tdfreeq, "cached");
 	gd->gd_tdfreecount = 0;

@@ -34,6 +34,17 @@ void thread_recycle(struct lwkt_globaldata *gd, struct lwkt_thread *td,
  * sleeps or runs a thread: gd_npoll stays set, senders need not kick.
  */
 void process_ipiq(struct lwkt_globaldata *gd, bool polling = false);
+/*
+ * fcall.cc: run the calls posted to @gd (the current CPU) from outside
+ * LWKT context; process_ipiq() does, inside its critical section, with
+ * @from_idle when the idle loop polls. Calls that wait for an idle CPU
+ * are kept for fcall_drain_idle(), which the idle loop calls with nothing
+ * runnable. fcall_abandon_all(): teardown, every call left is done with
+ * unrun.
+ */
+u32 fcall_drain(struct lwkt_globaldata *gd, bool from_idle);
+u32 fcall_drain_idle(struct lwkt_globaldata *gd);
+void fcall_abandon_all(struct lwkt_globaldata *gd);
 /* ipiq.cc: has every message sent to @gd run? (stop protocol) */
 bool ipiq_drained(struct lwkt_globaldata *gd);
 
@@ -57,18 +68,22 @@ void arch_init_frame(struct lwkt_thread *td);
 int vformat(char *buf, unsigned long size, const char *fmt,
 	    __builtin_va_list ap);
 
+/*
+ * thread.cc: a thread (from the cache, @td's template, or new) with a stack
+ * of @stksize for CPU @owner, its fields set, on no list yet.
+ */
+struct lwkt_thread *alloc_unlinked(struct lwkt_thread *td, int stksize,
+				   struct lwkt_globaldata *owner);
+
 /* thread.cc: lwkt_create() with the name formatted and an owner to pin. */
 int create_thread(void (*func)(void *), void *arg, struct lwkt_thread **tdp,
 		  struct lwkt_thread *template_td, int tdflags, int cpu,
 		  const char *comm, void *owner);
 
 /*
- * foreign.cc: the API called from outside LWKT context, forwarded into it
+ * foreign.cc: the API called from outside LWKT context, carried into it
  * with lwkt_plat_run_on().
  */
-int foreign_create(void (*func)(void *), void *arg, struct lwkt_thread **tdp,
-		   struct lwkt_thread *template_td, int tdflags, int cpu,
-		   const char *comm, void *owner);
 void foreign_schedule(struct lwkt_thread *td);
 void foreign_deschedule(struct lwkt_thread *td);
 void foreign_setpri(struct lwkt_thread *td, int pri);

@@ -166,11 +166,10 @@ void process_ipiq(struct lwkt_globaldata *gd, bool polling)
 	if (!polling)
 		__atomic_store_n(&gd->gd_npoll, 0, __ATOMIC_SEQ_CST);
 	__atomic_fetch_and(&gd->gd_reqflags, ~(u32)RQF_IPIQ, __ATOMIC_SEQ_CST);
-	if (!q)
-		return;
 	crit_enter_quick(td);
 	++gd->gd_intr_nesting_level;
-	for (u32 src = 0; src < gd->gd_ncpus; ++src) {
+	fcall_drain(gd, polling);
+	for (u32 src = 0; q && src < gd->gd_ncpus; ++src) {
 		struct lwkt_ipiq *ip = &q[src];
 
 		if (ip->ip_rindex != load_acquire(&ip->ip_windex))

@@ -82,12 +82,13 @@ static void link_thread(void *arg)
 
 using namespace lwkt;
 
-extern "C" void lwkt_init_thread(struct lwkt_thread *td, void *stack,
-				 int stksize, int flags,
-				 struct lwkt_globaldata *gd)
-{
-	struct lwkt_globaldata *mygd = lwkt_mycpu();
+namespace lwkt {
+namespace {
 
+/* Everything lwkt_init_thread() sets, but the link to its CPU. */
+void init_fields(struct lwkt_thread *td, void *stack, int stksize, int flags,
+		 struct lwkt_globaldata *gd)
+{
 	__builtin_memset(td, 0, sizeof(*td));
 	list_init(&td->td_threadq);
 	list_init(&td->td_allq);
@@ -101,37 +102,87 @@ extern "C" void lwkt_init_thread(struct lwkt_thread *td, void *stack,
 	/* Switched to inside a critical section: the first switch-in leaves it. */
 	td->td_pri = TDPRI_KERN_DAEMON + TDPRI_CRIT;
 	lwkt_initport(&td->td_msgport, td);
+}
 
-	if (gd == mygd) {
-		crit_enter_gd(mygd);
+/* Which CPU a new thread goes to; nullptr (logged) if none can take it. */
+struct lwkt_globaldata *alloc_target(int cpu)
+{
+	struct lwkt_globaldata *gd;
+
+	if (!lwkt_in_lwkt_context())
+		gd = lwkt_plat_cpu_gd(lwkt_plat_foreign_cpu(cpu));
+	else if (cpu < 0)
+		gd = lwkt_mycpu();
+	else
+		gd = lwkt_plat_cpu_gd(cpu);
+	if (!gd)
+		lwkt_plat_log("new thread: cpu %d is not hosted", cpu);
+	return gd;
+}
+
+/* A call from outside LWKT context carries the thread by value. */
+void link_copied(void *p)
+{
+	link_thread(*static_cast<struct lwkt_thread **>(p));
+}
+
+/* Link a thread whose fields are set to its CPU @gd, from anywhere. */
+void link_new(struct lwkt_thread *td, struct lwkt_globaldata *gd)
+{
+	if (!lwkt_in_lwkt_context()) {
+		/* Not this CPU's host: its CPU links it, we wait for that. */
+		if (lwkt_plat_run_on(gd->gd_cpuid, link_copied, &td, sizeof(td)))
+			lwkt_plat_log("cannot reach cpu %d to link thread %u",
+				      gd->gd_cpuid, td->td_tid);
+	} else if (gd == lwkt_mycpu()) {
+		crit_enter_gd(gd);
 		link_thread(td);
-		crit_exit_gd(mygd);
+		crit_exit_gd(gd);
 	} else {
 		/* Its CPU links it; our later IPIs to it (a schedule) follow. */
 		lwkt_send_ipiq(gd, link_thread, td);
 	}
 }
 
+} // namespace
+} // namespace lwkt
+
+extern "C" void lwkt_init_thread(struct lwkt_thread *td, void *stack,
+				 int stksize, int flags,
+				 struct lwkt_globaldata *gd)
+{
+	init_fields(td, stack, stksize, flags, gd);
+	link_new(td, gd);
+}
+
 extern "C" struct lwkt_thread *lwkt_alloc_thread(struct lwkt_thread *td,
 						 int stksize, int cpu)
+{
+	struct lwkt_globaldata *owner = alloc_target(cpu);
+
+	if (!owner)
+		return nullptr;
+	td = alloc_unlinked(td, stksize, owner);
+	if (td)
+		link_new(td, owner);
+	return td;
+}
+
+/*
+ * A thread and its stack for CPU @owner, fields set, linked nowhere. The
+ * free-thread cache is the current CPU's, touched only by its own LWKT
+ * context: from outside it, always a fresh allocation.
+ */
+struct lwkt_thread *lwkt::alloc_unlinked(struct lwkt_thread *td, int stksize,
+					 struct lwkt_globaldata *owner)
 {
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	void *stack;
 	int oldsize;
 	int flags = 0;
 
-	struct lwkt_globaldata *owner = gd;
-
-	if (cpu >= 0 && cpu != gd->gd_cpuid) {
-		owner = lwkt_plat_cpu_gd(cpu);
-		if (!owner) {
-			lwkt_plat_log("lwkt_alloc_thread: cpu %d is not hosted",
-				      cpu);
-			return nullptr;
-		}
-	}
 	stksize = stack_round(stksize);
-	if (td == nullptr) {
+	if (td == nullptr && lwkt_in_lwkt_context()) {
 		crit_enter_gd(gd);
 		if (gd->gd_tdfreecount > 0) {
 			td = RunList(&gd->gd_tdfreeq).first();
@@ -143,14 +194,15 @@ extern "C" struct lwkt_thread *lwkt_alloc_thread(struct lwkt_thread *td,
 			LWKT_ASSERT(!(td->td_flags & TDF_RUNNING));
 			flags = td->td_flags &
 				(TDF_ALLOCATED_STACK | TDF_ALLOCATED_THREAD);
-		} else {
-			td = lwkt_plat_thread_alloc();
-			if (!td)
-				return nullptr;
-			td->td_kstack = nullptr;
-			td->td_kstack_size = 0;
-			flags = TDF_ALLOCATED_THREAD;
 		}
+	}
+	if (td == nullptr) {
+		td = lwkt_plat_thread_alloc();
+		if (!td)
+			return nullptr;
+		td->td_kstack = nullptr;
+		td->td_kstack_size = 0;
+		flags = TDF_ALLOCATED_THREAD;
 	}
 	/* A template's stack, if any, is the caller's: used only if it fits. */
 	stack = td->td_kstack;
@@ -172,7 +224,7 @@ extern "C" struct lwkt_thread *lwkt_alloc_thread(struct lwkt_thread *td,
 		}
 		flags |= TDF_ALLOCATED_STACK;
 	}
-	lwkt_init_thread(td, stack, stksize, flags, owner);
+	init_fields(td, stack, stksize, flags, owner);
 	return td;
 }
 
@@ -186,19 +238,44 @@ extern "C" void lwkt_set_entry(struct lwkt_thread *td, void (*func)(void *),
 	lwkt_plat_thread_setup(td);
 }
 
+namespace lwkt {
+namespace {
+
+/* On the new thread's CPU, inside a critical section: let it go. */
+void start_new(struct lwkt_thread *td)
+{
+	trace_thread_create(td);
+	if (!(td->td_flags & TDF_STOPREQ))
+		lwkt_schedule(td);
+	else
+		td->td_flags &= ~TDF_STOPREQ;
+}
+
+void start_copied(void *p)
+{
+	struct lwkt_thread *td = *static_cast<struct lwkt_thread **>(p);
+
+	link_thread(td);
+	start_new(td);
+}
+
+} // namespace
+} // namespace lwkt
+
 int lwkt::create_thread(void (*func)(void *), void *arg,
 			struct lwkt_thread **tdp,
 			struct lwkt_thread *template_td, int tdflags, int cpu,
 			const char *comm, void *owner)
 {
 	struct lwkt_thread *td;
+	bool outside = !lwkt_in_lwkt_context();
+	struct lwkt_globaldata *gd = alloc_target(cpu);
 
-	if (__builtin_expect(!lwkt_in_lwkt_context(), 0))
-		return foreign_create(func, arg, tdp, template_td, tdflags, cpu,
-				      comm, owner);
-	if (cpu >= 0 && !lwkt_plat_cpu_gd(cpu))
+	if (!gd)
 		return -LWKT_EINVAL;
-	td = lwkt_alloc_thread(template_td, LWKT_THREAD_STACK, cpu);
+	/* From outside: built here, linked and started by one call there. */
+	td = outside ? alloc_unlinked(template_td, LWKT_THREAD_STACK, gd)
+		     : lwkt_alloc_thread(template_td, LWKT_THREAD_STACK, cpu);
 	if (!td)
 		return -LWKT_ENOMEM;
 	if (tdp)
@@ -213,12 +290,19 @@ int lwkt::create_thread(void (*func)(void *), void *arg,
 	/* Before it can run, and so exit: the owner stays pinned until then. */
 	if (owner)
 		lwkt_plat_thread_owner(td, owner);
-	trace_thread_create(td);
+	if (outside) {
+		int err = lwkt_plat_run_on(gd->gd_cpuid, start_copied, &td,
+					   sizeof(td));
 
-	if (!(td->td_flags & TDF_STOPREQ))
-		lwkt_schedule(td);
-	else
-		td->td_flags &= ~TDF_STOPREQ;
+		if (err) {
+			/* Never linked, never ran: ours to free. */
+			if (tdp)
+				*tdp = nullptr;
+			thread_recycle(gd, td, false);
+		}
+		return err;
+	}
+	start_new(td);
 	return 0;
 }
 

@@ -16,7 +16,7 @@
 #include <linux/delay.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
-#include <linux/spinlock.h>
+#include <linux/refcount.h>
 #include <linux/wait.h>
 
 #include <lwkt/ipiq.h>
@@ -26,8 +26,6 @@
 struct lwkt_host {
 	struct task_struct *task;
 	unsigned int cpu;
-	spinlock_t lock;		/* protects calls */
-	struct list_head calls;
 	wait_queue_head_t wait;
 	atomic_t woken;			/* sticky wakeup for lwkt_host_idle() */
 	call_single_data_t kick;	/* the IPI queues' interrupt */
@@ -79,31 +77,6 @@ struct task_struct *lwkt_host_task(unsigned int cpu)
 	return lwkt_cpu_hosted(cpu) ? lwkt_hosts[cpu]->task : NULL;
 }
 EXPORT_SYMBOL_NS_GPL(lwkt_host_task, LWKT_INTERNAL);
-
-static struct lwkt_host_call *lwkt_host_next_call(struct lwkt_host *h)
-{
-	struct lwkt_host_call *call;
-
-	spin_lock(&h->lock);
-	call = list_first_entry_or_null(&h->calls, struct lwkt_host_call, node);
-	if (call)
-		list_del_init(&call->node);
-	spin_unlock(&h->lock);
-	return call;
-}
-
-/* The idle loop's "host work": queued calls, in LWKT context (idle thread). */
-void lwkt_host_run_calls(struct lwkt_host *h)
-{
-	struct lwkt_host_call *call;
-
-	if (list_empty_careful(&h->calls))
-		return;
-	while ((call = lwkt_host_next_call(h))) {
-		call->fn(call);
-		complete(&call->done);
-	}
-}
 
 /* Nothing runnable: sleep in Linux until lwkt_host_wake(). */
 void lwkt_host_idle(struct lwkt_host *h)
@@ -168,79 +141,181 @@ struct lwkt_globaldata *lwkt_plat_cpu_gd(int cpu)
 	return READ_ONCE(per_cpu(lwkt_gd_pcpu, cpu));
 }
 
-static void lwkt_host_queue(struct lwkt_host *h, struct lwkt_host_call *call)
+/*
+ * A call from outside LWKT context (src/core/fcall.cc) and its waiter. It
+ * lives on the heap with two references, the poster's and the CPU's: a
+ * poster that stops waiting (a signal) may leave it queued behind it.
+ */
+struct lwkt_host_fcall {
+	struct lwkt_fcall fc;
+	struct completion done;
+	refcount_t refs;
+	struct lwkt_host_call *call;	/* lwkt_host_call(): what to run */
+	u64 buf[LWKT_FCALL_ARGMAX / sizeof(u64)];	/* arguments by value */
+};
+
+static void lwkt_host_fcall_put(struct lwkt_host_fcall *c)
 {
-	init_completion(&call->done);
-	spin_lock(&h->lock);
-	list_add_tail(&call->node, &h->calls);
-	spin_unlock(&h->lock);
-	lwkt_host_wake(h);
+	if (refcount_dec_and_test(&c->refs))
+		kfree(c);
+}
+
+/* src/platform.h: the CPU ran @fc or skipped it (any context, hardirq too). */
+void lwkt_plat_fcall_done(struct lwkt_fcall *fc)
+{
+	struct lwkt_host_fcall *c = container_of(fc, struct lwkt_host_fcall, fc);
+
+	complete(&c->done);
+	lwkt_host_fcall_put(c);
+}
+
+static struct lwkt_host_fcall *lwkt_host_fcall_new(void (*fn)(void *),
+						   void *arg, u32 argsize,
+						   unsigned int flags)
+{
+	struct lwkt_host_fcall *c;
+
+	if (argsize > sizeof(c->buf))
+		return NULL;
+	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return NULL;
+	c->fc.fc_func = fn;
+	c->fc.fc_arg = arg;
+	c->fc.fc_flags = flags;
+	if (argsize) {
+		memcpy(c->buf, arg, argsize);
+		c->fc.fc_arg = c->buf;
+	}
+	init_completion(&c->done);
+	refcount_set(&c->refs, 2);
+	return c;
+}
+
+/*
+ * Post @c to @cpu and wait for it, at most @timeout jiffies: -EINTR when
+ * the wait was broken (@state: TASK_INTERRUPTIBLE or TASK_KILLABLE), or
+ * -ETIMEDOUT, and the call taken back before it started; a call already
+ * started is waited for (it runs like an IPI function: never blocks). With
+ * @detach, a broken wait leaves the call queued, to run without us (its
+ * arguments are its own), and returns 0.
+ */
+static int lwkt_host_fcall_wait(unsigned int cpu, struct lwkt_host_fcall *c,
+				unsigned int state, long timeout, bool detach)
+{
+	long left;
+	int err = 0;
+
+	lwkt_fcall_post(lwkt_hosts[cpu]->gd, &c->fc);
+	if (state == TASK_KILLABLE)
+		left = wait_for_completion_killable_timeout(&c->done, timeout);
+	else
+		left = wait_for_completion_interruptible_timeout(&c->done,
+								  timeout);
+	if (left <= 0) {
+		if (detach)
+			goto out;
+		if (lwkt_fcall_cancel(&c->fc)) {
+			err = left ? -EINTR : -ETIMEDOUT;
+			goto out;
+		}
+		wait_for_completion(&c->done);
+	}
+	if (READ_ONCE(c->fc.fc_state) != LWKT_FCALL_RUNNING)
+		err = -ENODEV;		/* the CPU went away first */
+out:
+	lwkt_host_fcall_put(c);
+	return err;
+}
+
+static void lwkt_host_call_fn(void *arg)
+{
+	struct lwkt_host_call *call = arg;
+
+	call->fn(call);
 }
 
 /**
- * lwkt_host_call - run a function on a CPU's host and wait for it
+ * lwkt_host_call - run a function on a CPU in LWKT context and wait for it
  * @cpu:	a hosted CPU
- * @call:	the call; @call->fn must be set
+ * @call:	the call; @call->fn must be set. With @call->idle, it runs
+ *		only once @cpu has nothing runnable, from its idle loop (on
+ *		the host's own stack): "wait until this CPU settled"
  *
- * Waits interruptibly. On a signal, a call that has not started is taken
- * back and never runs; one that has started is waited for (host calls are
- * short), so @call may live on the caller's stack either way.
+ * Otherwise @call->fn runs at @cpu's next chance, busy or not: the kick's
+ * interrupt when its LWKT thread is outside a critical section, else its
+ * next crit_exit, switch or idle pass. Either way it runs like an IPI
+ * function (inside a critical section, no switch, no sleep). Waits
+ * interruptibly. On a signal, a call that has not started is taken back
+ * and never runs; one that has started is waited for (it cannot block), so
+ * @call may live on the caller's stack either way.
  *
- * Return: 0 when @call->fn ran, -EINTR when a signal came first.
+ * Return: 0 when @call->fn ran, -EINTR when a signal came first, -ENOMEM.
  */
 int lwkt_host_call(unsigned int cpu, struct lwkt_host_call *call)
 {
-	struct lwkt_host *h = lwkt_hosts[cpu];
-	bool queued;
+	struct lwkt_host_fcall *c;
 
 	if (WARN_ON_ONCE(!lwkt_cpu_hosted(cpu)))
 		return -EINVAL;
-
-	lwkt_host_queue(h, call);
-	if (!wait_for_completion_interruptible(&call->done))
-		return 0;
-
-	spin_lock(&h->lock);
-	queued = !list_empty(&call->node);
-	if (queued)
-		list_del_init(&call->node);
-	spin_unlock(&h->lock);
-	if (!queued)
-		wait_for_completion(&call->done);
-	return -EINTR;
+	c = lwkt_host_fcall_new(lwkt_host_call_fn, call, 0,
+				call->idle ? LWKT_FCALL_IDLE : 0);
+	if (!c)
+		return -ENOMEM;
+	return lwkt_host_fcall_wait(cpu, c, TASK_INTERRUPTIBLE,
+				    MAX_SCHEDULE_TIMEOUT, false);
 }
 EXPORT_SYMBOL_NS_GPL(lwkt_host_call, LWKT_INTERNAL);
-
-struct lwkt_run_on {
-	struct lwkt_host_call call;
-	void (*fn)(void *arg);
-	void *arg;
-};
-
-static void lwkt_run_on_fn(struct lwkt_host_call *call)
-{
-	struct lwkt_run_on *r = container_of(call, struct lwkt_run_on, call);
-
-	r->fn(r->arg);
-}
 
 /**
  * lwkt_host_run_on - run @fn(@arg) in LWKT context on @cpu and wait
  * @cpu:	a hosted CPU
- * @fn:		the function; runs in the idle thread, inside its critical
- *		section: it may create and schedule threads, not block
+ * @fn:		the function, run as lwkt_host_call() runs its call
  * @arg:	its argument
+ * @flags:	0, or LWKT_FCALL_IDLE to wait until @cpu has nothing runnable
+ * @timeout:	jiffies to wait at most (MAX_SCHEDULE_TIMEOUT: no bound)
  *
- * Uninterruptible: for callers (the thread API used from Linux context)
- * that must not return before @fn ran. Not from the host itself.
+ * Interruptible, as lwkt_host_call(). Not from the host itself.
+ * Return: 0 when @fn ran; -EINTR or -ETIMEDOUT when a signal or the
+ * timeout came first (@fn never runs then); -ENOMEM.
  */
-void lwkt_host_run_on(unsigned int cpu, void (*fn)(void *), void *arg)
+int lwkt_host_run_on(unsigned int cpu, void (*fn)(void *), void *arg,
+		     unsigned int flags, long timeout)
 {
-	struct lwkt_run_on r = { .call.fn = lwkt_run_on_fn, .fn = fn,
-				 .arg = arg };
+	struct lwkt_host_fcall *c;
 
-	lwkt_host_queue(lwkt_hosts[cpu], &r.call);
-	wait_for_completion(&r.call.done);
+	if (WARN_ON_ONCE(!lwkt_cpu_hosted(cpu)))
+		return -EINVAL;
+	c = lwkt_host_fcall_new(fn, arg, 0, flags);
+	if (!c)
+		return -ENOMEM;
+	return lwkt_host_fcall_wait(cpu, c, TASK_INTERRUPTIBLE, timeout, false);
+}
+
+/* src/platform.h: the thread API used from Linux context. */
+int lwkt_plat_run_on(int cpu, void (*fn)(void *), void *arg, u32 argsize)
+{
+	struct lwkt_host_fcall *c;
+
+	cpu = lwkt_plat_foreign_cpu(cpu);
+	if (cpu < 0)
+		return -EINVAL;
+	c = lwkt_host_fcall_new(fn, arg, argsize, 0);
+	if (!c)
+		return argsize > LWKT_FCALL_ARGMAX ? -EINVAL : -ENOMEM;
+	/* Only a dying caller stops waiting: a thread API call is synchronous. */
+	return lwkt_host_fcall_wait(cpu, c, TASK_KILLABLE, MAX_SCHEDULE_TIMEOUT,
+				    argsize != 0);
+}
+
+int lwkt_plat_foreign_cpu(int cpu)
+{
+	if (cpu < 0) {
+		cpu = raw_smp_processor_id();
+		if (!lwkt_cpu_hosted(cpu))
+			cpu = cpumask_first(lwkt_hosted_mask());
+	}
+	return lwkt_cpu_hosted(cpu) ? cpu : -1;
 }
 
 static void lwkt_host_free(unsigned int cpu)
@@ -300,8 +375,6 @@ static int lwkt_host_create(unsigned int cpu)
 		return -ENOMEM;
 	}
 	h->cpu = cpu;
-	spin_lock_init(&h->lock);
-	INIT_LIST_HEAD(&h->calls);
 	init_waitqueue_head(&h->wait);
 	{
 		struct lwkt_ipiq *q = h->gd->gd_ipiq;
@@ -357,8 +430,6 @@ void lwkt_hosts_stop(void)
 	lwkt_hosts_quiesce();
 	/* Each host tears its CPU down (every thread freed), then returns. */
 	for_each_cpu(cpu, &lwkt_hosted) {
-		/* Nothing can be queued: every caller waits for its own call. */
-		WARN_ON_ONCE(!list_empty(&lwkt_hosts[cpu]->calls));
 		lwkt_host_stop(lwkt_hosts[cpu]->gd);
 	}
 	for_each_cpu(cpu, &lwkt_hosted)

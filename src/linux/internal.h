@@ -28,13 +28,12 @@ struct dentry;
 /* host.c: one kthread per hosted CPU, "lwkt/N", bound to N. */
 
 /*
- * A function to run on a host, in the host's kthread context. Queued calls
- * run in FIFO order, one at a time.
+ * A function to run on a CPU in LWKT context (lwkt_host_call()): at its
+ * next chance, or with @idle once it has nothing runnable.
  */
 struct lwkt_host_call {
-	struct list_head node;
 	void (*fn)(struct lwkt_host_call *call);
-	struct completion done;
+	bool idle;
 };
 
 int lwkt_hosts_start(void);
@@ -45,12 +44,12 @@ const struct cpumask *lwkt_hosted_mask(void);
 struct task_struct *lwkt_host_task(unsigned int cpu);
 struct lwkt_globaldata *lwkt_cpu_gd(unsigned int cpu);
 int lwkt_host_call(unsigned int cpu, struct lwkt_host_call *call);
-void lwkt_host_run_on(unsigned int cpu, void (*fn)(void *), void *arg);
+int lwkt_host_run_on(unsigned int cpu, void (*fn)(void *), void *arg,
+		     unsigned int flags, long timeout);
 /* The platform seam's host half (platform.c calls them). */
 void lwkt_host_idle(struct lwkt_host *h);
 void lwkt_host_wake(struct lwkt_host *h);
 void lwkt_host_kick(struct lwkt_globaldata *gd);
-void lwkt_host_run_calls(struct lwkt_host *h);
 
 /* job.c: run a function in a new LWKT thread and wait for it. */
 struct lwkt_job {

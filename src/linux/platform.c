@@ -205,7 +205,6 @@ void lwkt_plat_wake(struct lwkt_globaldata *gd)
 void lwkt_plat_host_work(struct lwkt_globaldata *gd)
 {
 	lwkt_threads_serve(gd);
-	lwkt_host_run_calls(gd->gd_host);
 }
 
 void lwkt_plat_ipi_kick(struct lwkt_globaldata *gd)
@@ -265,15 +264,3 @@ bool lwkt_on_host(void)
 	return this_cpu_read(lwkt_host_pcpu) == current;
 }
 
-int lwkt_plat_run_on(int cpu, void (*fn)(void *), void *arg)
-{
-	if (cpu < 0) {
-		cpu = raw_smp_processor_id();
-		if (!lwkt_cpu_hosted(cpu))
-			cpu = cpumask_first(lwkt_hosted_mask());
-	}
-	if (!lwkt_cpu_hosted(cpu))
-		return -LWKT_EINVAL;
-	lwkt_host_run_on(cpu, fn, arg);
-	return 0;
-}

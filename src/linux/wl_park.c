@@ -6,6 +6,8 @@
  * yielding forever. What unload must clean up (Documentation/design.rst,
  * "Unload with live threads").
  */
+#include <linux/sched/signal.h>
+
 #include "linux/internal.h"
 
 enum { PK_CPU, PK_THREADS };
@@ -33,35 +35,33 @@ static void lwkt_park_yield(void *arg)
 		lwkt_yield();
 }
 
-struct lwkt_park {
-	u64 threads;
-	u64 created;
-};
-
-static void lwkt_park_create(void *arg)
+static int lwkt_park_run(const struct lwkt_ctl_request *req,
+			 struct lwkt_ctl_result *res)
 {
 	static void (*const kinds[])(void *) = {
 		lwkt_park_block, lwkt_park_yield, lwkt_park_block,
 	};
-	struct lwkt_park *pk = arg;
+	u64 threads = req->args[PK_THREADS], created;
+	int err = 0;
 
-	/* Runs in the idle loop's critical section: nothing starts yet. */
-	for (; pk->created < pk->threads; pk->created++) {
-		if (lwkt_create(kinds[pk->created % 3], NULL, NULL, NULL, 0,
-				-1, "park/%llu", pk->created))
+	/*
+	 * From Linux context, one by one: the yielders of the first ones
+	 * keep the CPU busy for good, and the later creations must still
+	 * reach it (at its next switch).
+	 */
+	for (created = 0; created < threads; created++) {
+		if (signal_pending(current)) {
+			err = -EINTR;
 			break;
+		}
+		if (lwkt_create(kinds[created % 3], NULL, NULL, NULL, 0,
+				req->args[PK_CPU], "park/%llu", created))
+			break;
+		cond_resched();
 	}
-}
-
-static int lwkt_park_run(const struct lwkt_ctl_request *req,
-			 struct lwkt_ctl_result *res)
-{
-	struct lwkt_park pk = { .threads = req->args[PK_THREADS] };
-
-	lwkt_host_run_on(req->args[PK_CPU], lwkt_park_create, &pk);
-	lwkt_result_u64(res, "parked", pk.created);
-	res->failed = pk.created != pk.threads;
-	return 0;
+	lwkt_result_u64(res, "parked", created);
+	res->failed = created != threads;
+	return err;
 }
 
 const struct lwkt_ctl_workload lwkt_wl_park = {

@@ -88,13 +88,21 @@ static int lwkt_spawn_run(const struct lwkt_ctl_request *req,
 		return -ENOMEM;
 	sp->threads = req->args[SP_THREADS];
 	sp->yields = req->args[SP_YIELDS];
-	lwkt_host_run_on(cpu, lwkt_spawn_count, &before);
+	/* Counted once the CPU settled: nothing of ours runnable there. */
+	err = lwkt_host_run_on(cpu, lwkt_spawn_count, &before, LWKT_FCALL_IDLE,
+			       MAX_SCHEDULE_TIMEOUT);
+	if (err) {
+		kfree(sp);
+		return err;
+	}
 	err = lwkt_job_start(&sp->job, cpu, TDPRI_KERN_DAEMON + 1,
 			     lwkt_spawn_main, sp, "spawn/parent");
 	if (!err)
 		err = lwkt_job_wait(&sp->job);
 	/* Reaped by the switch that left the last of them, or by idle. */
-	lwkt_host_run_on(cpu, lwkt_spawn_count, &after);
+	if (!err)
+		err = lwkt_host_run_on(cpu, lwkt_spawn_count, &after,
+				       LWKT_FCALL_IDLE, MAX_SCHEDULE_TIMEOUT);
 	if (!err) {
 		lwkt_result_u64(res, "created", sp->created);
 		lwkt_result_u64(res, "exited", sp->exited);

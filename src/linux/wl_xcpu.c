@@ -150,11 +150,13 @@ void lwkt_xcpu_barrier(void)
 	unsigned int cpu;
 
 	/*
-	 * A host's idle loop runs queued calls only when none of its
-	 * threads runs: a thread that finished its work is gone after it.
+	 * An idle call runs only once its CPU has nothing runnable: a thread
+	 * that finished its work is gone after it. A CPU kept busy by others
+	 * (a parked yielder) never settles: it is given 200 ms, then skipped.
 	 */
 	for_each_cpu(cpu, lwkt_hosted_mask())
-		lwkt_host_run_on(cpu, lwkt_xc_barrier_one, NULL);
+		lwkt_host_run_on(cpu, lwkt_xc_barrier_one, NULL,
+				 LWKT_FCALL_IDLE, HZ / 5);
 }
 
 static int lwkt_xcpu_run(const struct lwkt_ctl_request *req,

@@ -207,15 +207,106 @@ extern "C" void lwkt_user_run(int cpu, int pri, void (*fn)(void *), void *arg)
 	pthread_mutex_unlock(&g_done_mu);
 }
 
-extern "C" int lwkt_plat_run_on(int cpu, void (*fn)(void *), void *arg)
+namespace {
+
+/*
+ * A call from outside LWKT context (src/core/fcall.cc) and its waiter. Two
+ * references: the poster's and the CPU's (dropped in lwkt_plat_fcall_done).
+ */
+struct UserCall {
+	struct lwkt_fcall fc;
+	int refs;			/* atomic */
+	bool done;			/* under g_done_mu */
+	alignas(16) unsigned char buf[LWKT_FCALL_ARGMAX];
+};
+
+void user_call_put(UserCall *uc)
+{
+	if (__atomic_sub_fetch(&uc->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		delete uc;
+}
+
+} // namespace
+
+extern "C" void lwkt_plat_fcall_done(struct lwkt_fcall *fc)
+{
+	UserCall *uc = reinterpret_cast<UserCall *>(fc);
+
+	pthread_mutex_lock(&g_done_mu);
+	uc->done = true;
+	pthread_cond_broadcast(&g_done_cv);
+	pthread_mutex_unlock(&g_done_mu);
+	user_call_put(uc);
+}
+
+extern "C" int lwkt_plat_foreign_cpu(int cpu)
 {
 	if (cpu < 0)
-		cpu = 0;
-	if (cpu >= g_ncpus)
+		return lwkt_plat_cpu_gd(0) ? 0 : -1;
+	return lwkt_plat_cpu_gd(cpu) ? cpu : -1;
+}
+
+extern "C" int lwkt_user_call(int cpu, void (*fn)(void *), void *arg,
+			      unsigned int argsize, unsigned int flags,
+			      int timeout_ms)
+{
+	struct lwkt_globaldata *gd = lwkt_plat_cpu_gd(lwkt_plat_foreign_cpu(cpu));
+	UserCall *uc;
+	struct timespec deadline;
+	bool ran;
+	int err = 0;
+
+	if (!gd || argsize > LWKT_FCALL_ARGMAX)
 		return -22;	/* -LWKT_EINVAL */
-	/* Above every thread a test creates, so it runs at the next idle. */
-	lwkt_user_run(cpu, TDPRI_MAX, fn, arg);
-	return 0;
+	uc = new UserCall();
+	uc->refs = 2;
+	uc->fc.fc_func = fn;
+	uc->fc.fc_arg = arg;
+	uc->fc.fc_flags = flags;
+	if (argsize) {
+		__builtin_memcpy(uc->buf, arg, argsize);
+		uc->fc.fc_arg = uc->buf;
+	}
+	lwkt_fcall_post(gd, &uc->fc);
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&g_done_mu);
+	while (!uc->done && err == 0) {
+		if (timeout_ms < 0)
+			pthread_cond_wait(&g_done_cv, &g_done_mu);
+		else if (pthread_cond_timedwait(&g_done_cv, &g_done_mu,
+						&deadline))
+			err = -110;	/* ETIMEDOUT: give up, as a signal would */
+	}
+	pthread_mutex_unlock(&g_done_mu);
+	if (err) {
+		if (!lwkt_fcall_cancel(&uc->fc)) {
+			/* Claimed: it runs to the end without blocking. */
+			pthread_mutex_lock(&g_done_mu);
+			while (!uc->done)
+				pthread_cond_wait(&g_done_cv, &g_done_mu);
+			pthread_mutex_unlock(&g_done_mu);
+			err = 0;
+		} else {
+			err = -4;	/* -LWKT_EINTR: never runs */
+		}
+	}
+	ran = __atomic_load_n(&uc->fc.fc_state, __ATOMIC_ACQUIRE) ==
+	      LWKT_FCALL_RUNNING;
+	user_call_put(uc);
+	return err ? err : (ran ? 0 : -4);
+}
+
+extern "C" int lwkt_plat_run_on(int cpu, void (*fn)(void *), void *arg,
+				u32 argsize)
+{
+	return lwkt_user_call(cpu, fn, arg, argsize, 0, -1);
 }
 
 extern "C" void lwkt_plat_thread_owner(struct lwkt_thread *, void *)

@@ -47,6 +47,25 @@ struct lwkt_globaldata *lwkt_user_gd(int cpu);
 void lwkt_user_run(int cpu, int pri, void (*fn)(void *), void *arg);
 
 /**
+ * lwkt_user_call - run @fn in LWKT context on @cpu, as a call from outside
+ * @cpu:	a running CPU, or -1 for any
+ * @fn:		runs like an IPI function: in a critical section, no switch
+ * @arg:	its argument
+ * @argsize:	0: @arg is passed as is; else that many bytes of it (at most
+ *		LWKT_FCALL_ARGMAX) are copied and @fn gets the copy
+ * @flags:	LWKT_FCALL_IDLE: only once @cpu has nothing runnable
+ * @timeout_ms:	give up after this long (-1: never), as a Linux caller does
+ *		on a signal: a call not yet started is taken back
+ *
+ * The userland face of src/core/fcall.cc: @cpu runs @fn at its next
+ * crit_exit, switch or idle pass, even while its threads never idle.
+ * Return: 0 when @fn ran, -4 (EINTR) when taken back or abandoned unrun,
+ * -22 (EINVAL) for a bad @cpu or @argsize.
+ */
+int lwkt_user_call(int cpu, void (*fn)(void *), void *arg,
+		   unsigned int argsize, unsigned int flags, int timeout_ms);
+
+/**
  * lwkt_user_set_panic_hook - make lwkt_plat_panic() call @hook and return
  * @hook:	called with the message; NULL restores abort()
  *

@@ -1,0 +1,59 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest-side tests: calls from Linux reach a CPU whose LWKT threads never
+# let its idle loop run (parked forever-yielding threads), at its next
+# switch or IPI: thread creation, a host call (ping), the threads view, a
+# cross-CPU workload touching it, and unload. Every step is bounded: a
+# writer that does not come back in time is a failure, not a hang. Also
+# prints the ping latency, idle and busy. Usage (inside scripts/vm-run):
+#   tests/vm/busy-suite.sh MODDIR
+. "$(dirname "$0")/lib.sh"
+MODDIR=$1
+D=$LWKT_DEBUGFS
+ncpu=$(grep -c ^processor /proc/cpuinfo)
+[ "$ncpu" -ge 2 ] || { fail busy-needs-2-cpus "$ncpu cpu"; finish; exit; }
+
+# within SECS COMMAND...: COMMAND must finish within SECS seconds (a writer
+# stuck in the kernel would ignore timeout's signal, so poll for it).
+within() {
+	local secs=$1 pid i=0
+	shift
+	"$@" &
+	pid=$!
+	while kill -0 $pid 2>/dev/null; do
+		[ $i -ge $((secs * 10)) ] && { echo "still running after ${secs}s"; return 1; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	wait $pid
+}
+
+ping_ok() {
+	ctl_run "ping cpu=$1 iters=$2" || return 1
+	[ "$(ctl_get ran_on)" = "$1" ] && [ "$(ctl_get wrong_cpu)" = 0 ] || { cat $D/ctl; return 1; }
+}
+
+check load lwkt_load
+check ping-idle within 30 ping_ok 1 200
+echo "info ping idle cpu 1: ns_per_ping $(ctl_get ns_per_ping)"
+
+# CPU 1 busy for good: a third of the parked threads yield forever.
+check park-busy within 30 ctl_run "park cpu=1 threads=3"
+check ping-busy within 15 ping_ok 1 200
+echo "info ping busy cpu 1: ns_per_ping $(ctl_get ns_per_ping)"
+check create-on-busy within 30 ctl_run "park cpu=1 threads=30"
+threads_busy() {
+	[ "$(grep -c ' park/[0-9]*$' $D/threads)" = 33 ] || { cat $D/threads; return 1; }
+}
+check threads-view-busy within 15 threads_busy
+check xcpu-to-busy within 60 ctl_run "xcpu src=0 dst=1 iters=200"
+check xcpu-from-busy within 60 ctl_run "xcpu src=1 dst=$((ncpu - 1)) iters=200"
+check ping-busy-again within 15 ping_ok 1 10
+check unload-busy within 30 lwkt_unload
+hosts_gone() { [ -z "$(lwkt_host_pids)" ]; }
+check hosts-gone hosts_gone
+check reload within 30 lwkt_load
+check ping-after-reload within 15 ping_ok 1 10
+check unload within 30 lwkt_unload
+finish
