@@ -208,6 +208,7 @@ struct lwkt_cpusync {
 	int cs_left;		/* CPUs that left after the release */
 	int cs_release;		/* the initiator let them go */
 	int cs_ncpus;		/* CPUs sent to */
+	int cs_initiator;	/* its CPU, for reports */
 };
 
 /**
@@ -215,7 +216,10 @@ struct lwkt_cpusync {
  * @cs:		the rendezvous (caller-owned until lwkt_cpusync_finish())
  *
  * Each target runs cs_func and then spins in IPI context, still serving
- * its other incoming messages, until lwkt_cpusync_finish(). Returns when
+ * its other incoming messages, until lwkt_cpusync_finish(), or at most
+ * 5 s: a held CPU spins perhaps in hardirq, and an initiator that never
+ * finishes must not lock it up for good, so it then leaves with a warning
+ * naming both CPUs. A wait of more than 2 s is reported once. Returns when
  * every target is held. One rendezvous at a time system-wide: a second
  * initiator waits (serving its own IPIs) until the first finishes.
  * From LWKT context; the caller should be inside a critical section (no

@@ -29,12 +29,28 @@ inline int load(const int *p)
 	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
 
-/* Spin until *p reaches n, serving this CPU's own IPIs meanwhile. */
-void wait_count(struct lwkt_globaldata *gd, const int *p, int n)
+/*
+ * A held CPU spins inside an IPI function, perhaps in the kick's hardirq:
+ * an initiator that never releases it must not hold it for ever (a hard
+ * lockup). After this long it lets itself go, with a warning.
+ */
+constexpr u64 kHoldMaxNs = 5000000000ull;
+
+/*
+ * Spin until *p reaches n, serving this CPU's own IPIs meanwhile; false
+ * when @limit_ns passed first (0: no limit, only a report).
+ */
+bool wait_count(struct lwkt_globaldata *gd, const int *p, int n,
+		const char *what, int on_cpu, u64 limit_ns = 0)
 {
+	LongWait lw(what, on_cpu);
+
 	while (load(p) < n) {
 		spin_serving_ipis(gd);
+		if (lw.over(gd, limit_ns ? limit_ns : kLongWaitNs) && limit_ns)
+			return false;
 	}
+	return true;
 }
 
 /* On each held CPU, as an IPI function. */
@@ -42,11 +58,16 @@ void held(void *arg)
 {
 	auto *cs = static_cast<struct lwkt_cpusync *>(arg);
 	struct lwkt_globaldata *gd = lwkt_mycpu();
+	int initiator = cs->cs_initiator;
 
 	if (cs->cs_func)
 		cs->cs_func(cs->cs_arg);
 	__atomic_fetch_add(&cs->cs_count, 1, __ATOMIC_ACQ_REL);
-	wait_count(gd, &cs->cs_release, 1);
+	if (!wait_count(gd, &cs->cs_release, 1, "a cpusync release",
+			initiator, kHoldMaxNs))
+		lwkt_plat_log("cpu %d leaves the cpusync of cpu %d unreleased after %llu ms",
+			      gd->gd_cpuid, initiator,
+			      (unsigned long long)(kHoldMaxNs / 1000000));
 	__atomic_fetch_add(&cs->cs_left, 1, __ATOMIC_ACQ_REL);
 }
 
@@ -67,6 +88,7 @@ extern "C" void lwkt_cpusync_start(struct lwkt_cpusync *cs)
 	cs->cs_count = 0;
 	cs->cs_left = 0;
 	cs->cs_release = 0;
+	cs->cs_initiator = gd->gd_cpuid;
 	for (int cpu = 0; cpu < LWKT_MAXCPU_MASK; ++cpu) {
 		struct lwkt_globaldata *target;
 
@@ -77,7 +99,7 @@ extern "C" void lwkt_cpusync_start(struct lwkt_cpusync *cs)
 			++n;
 	}
 	cs->cs_ncpus = n;
-	wait_count(gd, &cs->cs_count, n);
+	wait_count(gd, &cs->cs_count, n, "cpusync check-ins", -1);
 	if ((cs->cs_mask & self) && cs->cs_func)
 		cs->cs_func(cs->cs_arg);
 }
@@ -87,7 +109,8 @@ extern "C" void lwkt_cpusync_finish(struct lwkt_cpusync *cs)
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 
 	__atomic_store_n(&cs->cs_release, 1, __ATOMIC_RELEASE);
-	wait_count(gd, &cs->cs_left, cs->cs_ncpus);
+	wait_count(gd, &cs->cs_left, cs->cs_ncpus, "held cpus to leave a cpusync",
+		   -1);
 	spin_unlock(&g_initiator_lock);
 	crit_exit_gd(gd);
 }

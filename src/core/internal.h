@@ -33,7 +33,10 @@ void thread_recycle(struct lwkt_globaldata *gd, struct lwkt_thread *td,
  * the caller is the idle loop, which looks at RQF_IPIQ again before it
  * sleeps or runs a thread: gd_npoll stays set, senders need not kick.
  */
-void process_ipiq(struct lwkt_globaldata *gd, bool polling = false);
+void process_ipiq(struct lwkt_globaldata *gd, bool polling = false,
+		  u32 budget = ~0u);
+/* Messages the kick's hardirq runs at most; the rest wait for crit_exit. */
+constexpr u32 LWKT_IPIQ_HARDIRQ_BUDGET = 256;
 /*
  * fcall.cc: run the calls posted to @gd (the current CPU) from outside
  * LWKT context; process_ipiq() does, inside its critical section, with

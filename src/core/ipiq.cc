@@ -32,14 +32,19 @@ inline u32 load_acquire(const u32 *p)
 	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
 
-/* Run what CPU src queued for gd; returns how many messages ran. */
-u32 drain_one(struct lwkt_globaldata *gd, u32 src, struct lwkt_ipiq *ip)
+/*
+ * Run what CPU src queued for gd, at most @budget messages; returns how
+ * many ran.
+ */
+u32 drain_one(struct lwkt_globaldata *gd, u32 src, struct lwkt_ipiq *ip,
+	      u32 budget)
 {
 	u32 n = 0;
 	u32 ri;
 
 	/* Re-read rindex every time: a function may drain nested (cpusync). */
-	while ((ri = ip->ip_rindex) != load_acquire(&ip->ip_windex)) {
+	while (n < budget &&
+	       (ri = ip->ip_rindex) != load_acquire(&ip->ip_windex)) {
 		struct lwkt_ipiq_slot *slot = &ip->ip_slot[ri & LWKT_IPIQ_MASK];
 		ipifunc_t func = slot->func;
 		void *arg = slot->arg;
@@ -78,9 +83,12 @@ inline void kick(struct lwkt_globaldata *gd, struct lwkt_globaldata *target)
 void wait_for_room(struct lwkt_globaldata *gd, struct lwkt_globaldata *target,
 		   struct lwkt_ipiq *ip)
 {
+	LongWait lw("room in the IPI queue", target->gd_cpuid);
+
 	while (ip->ip_windex - load_acquire(&ip->ip_rindex) >= LWKT_IPIQ_HIGH) {
 		kick(gd, target);
 		spin_serving_ipis(gd);
+		lw.over(gd);
 	}
 }
 
@@ -156,7 +164,7 @@ bool in_context(const char *what)
 
 } // namespace
 
-void process_ipiq(struct lwkt_globaldata *gd, bool polling)
+void process_ipiq(struct lwkt_globaldata *gd, bool polling, u32 budget)
 {
 	struct lwkt_thread *td = gd->gd_curthread;
 	struct lwkt_ipiq *q = gd->gd_ipiq;
@@ -172,8 +180,18 @@ void process_ipiq(struct lwkt_globaldata *gd, bool polling)
 	for (u32 src = 0; q && src < gd->gd_ncpus; ++src) {
 		struct lwkt_ipiq *ip = &q[src];
 
-		if (ip->ip_rindex != load_acquire(&ip->ip_windex))
-			n += drain_one(gd, src, ip);
+		if (ip->ip_rindex != load_acquire(&ip->ip_windex)) {
+			if (n >= budget) {
+				/* The rest at the next crit_exit or switch. */
+				__atomic_fetch_or(&gd->gd_reqflags, RQF_IPIQ,
+						  __ATOMIC_SEQ_CST);
+				break;
+			}
+			n += drain_one(gd, src, ip, budget - n);
+			if (ip->ip_rindex != load_acquire(&ip->ip_windex))
+				__atomic_fetch_or(&gd->gd_reqflags, RQF_IPIQ,
+						  __ATOMIC_SEQ_CST);
+		}
 	}
 	--gd->gd_intr_nesting_level;
 	gd->gd_cnt.ipiq_received += n;
@@ -278,9 +296,11 @@ extern "C" void lwkt_wait_ipiq(struct lwkt_globaldata *target, int seq)
 		return;
 	ip = &target->gd_ipiq[gd->gd_cpuid];
 	crit_enter_quick(td);
+	LongWait lw("its IPI to run", target->gd_cpuid);
 	while (static_cast<s32>(load_acquire(&ip->ip_xindex) -
 				static_cast<u32>(seq)) < 0) {
 		spin_serving_ipis(gd);
+		lw.over(gd);
 	}
 	crit_exit_quick(td);
 }
@@ -304,8 +324,13 @@ extern "C" void lwkt_ipiq_intr(struct lwkt_globaldata *gd)
 		lwkt_plat_wake(gd);
 		return;
 	}
-	/* Outside one: run it now, on the interrupt stack, without switching. */
+	/*
+	 * Outside one: run it now, on the interrupt stack, without switching,
+	 * but only a budget's worth: senders that keep a queue full must not
+	 * keep this CPU in hardirq. What is left waits for the thread's next
+	 * crit_exit or switch (RQF_IPIQ stays set), or the next kick.
+	 */
 	gd->gd_ipi_hardirq = 1;
-	process_ipiq(gd);
+	process_ipiq(gd, false, LWKT_IPIQ_HARDIRQ_BUDGET);
 	gd->gd_ipi_hardirq = 0;
 }

@@ -29,6 +29,56 @@ inline void spin_serving_ipis(struct lwkt_globaldata *gd)
 	lwkt_plat_cpu_relax();
 }
 
+/*
+ * The core's busy-waits have no timeout of their own: what they wait for is
+ * another CPU's progress, and giving up would break the protocol. But a
+ * wait that goes on for seconds is a bug somewhere (a thread sitting in a
+ * critical section, a lost message), and it must not be silent: LongWait
+ * reports it once, naming this CPU, what it waits for and the CPU it waits
+ * on. Cheap: the clock is read every 1024th round.
+ */
+constexpr u64 kLongWaitNs = 2000000000ull;
+
+struct LongWait {
+	const char *what;
+	int on_cpu;
+	u64 start = 0;
+	u32 rounds = 0;
+	bool reported = false;
+
+	LongWait(const char *w, int cpu) : what(w), on_cpu(cpu) {}
+
+	/* One round; true once the wait has lasted more than @limit_ns. */
+	bool over(struct lwkt_globaldata *gd, u64 limit_ns = kLongWaitNs)
+	{
+		u64 now;
+
+		if (++rounds & 1023)
+			return false;
+		now = lwkt_plat_now_ns();
+		if (!start) {
+			start = now;
+			return false;
+		}
+		if (now - start <= limit_ns)
+			return false;
+		if (!reported) {
+			reported = true;
+			unsigned long long ms = (now - start) / 1000000;
+
+			if (on_cpu >= 0)
+				lwkt_plat_log("cpu %d (thread %s) has waited over %llu ms for %s of cpu %d",
+					      gd->gd_cpuid, gd->gd_curthread->td_comm,
+					      ms, what, on_cpu);
+			else
+				lwkt_plat_log("cpu %d (thread %s) has waited over %llu ms for %s",
+					      gd->gd_cpuid, gd->gd_curthread->td_comm,
+					      ms, what);
+		}
+		return true;
+	}
+};
+
 inline bool spin_trylock(u32 *lock)
 {
 	return __atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE) == 0;
@@ -36,11 +86,15 @@ inline bool spin_trylock(u32 *lock)
 
 inline void spin_lock(struct lwkt_globaldata *gd, u32 *lock)
 {
-	while (!spin_trylock(lock)) {
+	if (__builtin_expect(spin_trylock(lock), 1))
+		return;
+	LongWait lw("a spin lock", -1);
+	do {
 		do {
 			spin_serving_ipis(gd);
+			lw.over(gd);
 		} while (__atomic_load_n(lock, __ATOMIC_RELAXED));
-	}
+	} while (!spin_trylock(lock));
 }
 
 inline void spin_unlock(u32 *lock)

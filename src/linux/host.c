@@ -38,7 +38,10 @@ struct lwkt_host {
  * (src/core/host.cc idle_poll()): a cross-CPU reply that comes within it
  * costs no wakeup. Longer than a round trip, short enough to be noise.
  */
-static unsigned long lwkt_idle_poll_ns = 50 * NSEC_PER_USEC;
+static unsigned int idle_poll_us = 50;
+module_param(idle_poll_us, uint, 0444);
+MODULE_PARM_DESC(idle_poll_us,
+		 "microseconds an idle host polls for IPIs before sleeping (default 50)");
 
 /* This CPU's scheduler, for lwkt_mycpu() (include/lwkt/mycpu_kernel.h). */
 DEFINE_PER_CPU(struct lwkt_globaldata *, lwkt_gd_pcpu);
@@ -383,7 +386,7 @@ static int lwkt_host_create(unsigned int cpu)
 		h->gd->gd_ipiq = q;
 	}
 	h->gd->gd_ncpus = nr_cpu_ids;
-	h->gd->gd_idle_poll_ns = lwkt_idle_poll_ns;
+	h->gd->gd_idle_poll_ns = (u64)idle_poll_us * NSEC_PER_USEC;
 	h->gd->gd_host = h;
 	INIT_CSD(&h->kick, lwkt_host_kick_fn, h->gd);
 	lwkt_hosts[cpu] = h;

@@ -7,6 +7,7 @@
 #include <linux/kasan.h>
 #include <linux/ktime.h>
 #include <linux/magic.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
@@ -25,9 +26,36 @@ static_assert(LWKT_STACK_MIN >= THREAD_SIZE && LWKT_THREAD_STACK >= THREAD_SIZE)
 /* The switcher, src/arch/x86_64/switch.S. */
 void lwkt_kswitch(void **save_sp, void **load_sp);
 
+/*
+ * All LWKT stacks together stay under a cap, so a request for a million
+ * threads fails with -ENOMEM (and one warning) instead of taking the
+ * machine's memory and its OOM killer with it. 0: an eighth of RAM.
+ */
+static unsigned int max_stack_mb;
+module_param(max_stack_mb, uint, 0644);
+MODULE_PARM_DESC(max_stack_mb,
+		 "MiB all LWKT thread stacks may take together (0: an eighth of RAM)");
+static atomic_long_t lwkt_stack_bytes = ATOMIC_LONG_INIT(0);
+
+static unsigned long lwkt_stack_cap(void)
+{
+	unsigned int mb = READ_ONCE(max_stack_mb);
+
+	if (mb)
+		return (unsigned long)mb << 20;
+	return (totalram_pages() << PAGE_SHIFT) / 8;
+}
+
 void *lwkt_plat_stack_alloc(int size)
 {
 	unsigned long *stack;
+
+	if (atomic_long_add_return(size, &lwkt_stack_bytes) > lwkt_stack_cap()) {
+		atomic_long_sub(size, &lwkt_stack_bytes);
+		pr_warn_ratelimited("lwkt: %s: no stack for a new thread: LWKT stacks would pass %lu MiB (max_stack_mb)\n",
+				    current->comm, lwkt_stack_cap() >> 20);
+		return NULL;
+	}
 
 	/*
 	 * vmalloc, like Linux's own VMAP_STACK kernel stacks: every vmalloc
@@ -36,8 +64,10 @@ void *lwkt_plat_stack_alloc(int size)
 	 * handler reports "stack guard page was hit", see lwkt_oops_notify).
 	 */
 	stack = vzalloc_node(size, numa_node_id());
-	if (!stack)
+	if (!stack) {
+		atomic_long_sub(size, &lwkt_stack_bytes);
 		return NULL;
+	}
 	/*
 	 * Zeroed: the "threads" view finds the high-water mark as the lowest
 	 * non-zero word (lwkt_plat_stack_used()).
@@ -50,6 +80,7 @@ void *lwkt_plat_stack_alloc(int size)
 void lwkt_plat_stack_free(void *stack, int size)
 {
 	vfree(stack);
+	atomic_long_sub(size, &lwkt_stack_bytes);
 }
 
 struct lwkt_thread *lwkt_plat_thread_alloc(void)

@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -197,4 +198,51 @@ TEST_F(Cpusync, TwoInitiatorsAtOnceBothComplete)
 		for (int c = 0; c < 4; ++c)
 			EXPECT_EQ(by[who][c].load(), c == who ? 0 : iters)
 				<< "initiator " << who << " cpu " << c;
+}
+
+// An initiator that never finishes does not hold a CPU for ever (a held
+// CPU spins in IPI context, in the kernel perhaps in hardirq): after its
+// bound the CPU leaves, says so, and runs its threads again; the late
+// finish still returns.
+TEST_F(Cpusync, HeldCpuLeavesAnInitiatorThatNeverFinishes)
+{
+	static std::atomic<int> ran_while_held{0};
+	static std::atomic<int> ran_before_finish{0};
+	static std::mutex mu;
+	static std::vector<std::string> logs;
+
+	ran_while_held = 0;
+	ran_before_finish = 0;
+	logs.clear();
+	lwkt_user_set_log_hook([](const char *l) {
+		std::lock_guard<std::mutex> g(mu);
+		logs.push_back(l);
+	});
+	run([] {
+		thread_t td;
+		struct lwkt_cpusync cs = {};
+
+		td = spawn_on(1, [] { ran_while_held = 1; }, TDF_STOPREQ,
+			      "late");
+		ASSERT_NE(td, nullptr);
+		cs.cs_mask = LWKT_CPUMASK(1);
+		lwkt_cpusync_start(&cs);
+		lwkt_schedule(td);
+		/* Stalled far past the bound, CPU 1 still held meanwhile. */
+		auto end = std::chrono::steady_clock::now() +
+			   std::chrono::seconds(15);
+		while (!ran_while_held.load() &&
+		       std::chrono::steady_clock::now() < end)
+			std::this_thread::sleep_for(std::chrono::milliseconds(10));
+		ran_before_finish = ran_while_held.load();
+		lwkt_cpusync_finish(&cs);
+	});
+	lwkt_user_set_log_hook(nullptr);
+	EXPECT_EQ(1, ran_before_finish.load());
+	std::lock_guard<std::mutex> g(mu);
+	bool said = false;
+	for (auto &l : logs)
+		said |= l.find("cpu 1 leaves the cpusync of cpu 0 unreleased") !=
+			std::string::npos;
+	EXPECT_TRUE(said);
 }

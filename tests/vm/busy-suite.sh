@@ -56,4 +56,19 @@ check hosts-gone hosts_gone
 check reload within 30 lwkt_load
 check ping-after-reload within 15 ping_ok 1 10
 check unload within 30 lwkt_unload
+
+# A request for more threads than memory allows is refused (-ENOMEM inside,
+# one warning), not an OOM: here the stacks are capped at 2 MiB.
+capped() {
+	local parked
+	lwkt_load max_stack_mb=2 || return 1
+	echo "park cpu=1 threads=1000" > $D/ctl
+	parked=$(ctl_get parked)
+	grep -qx 'status fail' $D/ctl || { cat $D/ctl; return 1; }
+	[ "$parked" -gt 0 ] && [ "$parked" -lt 1000 ] || { echo "parked $parked"; return 1; }
+	dmesg | grep -q 'LWKT stacks would pass 2 MiB' || { echo "no warning"; return 1; }
+	ping_ok 1 10 || return 1
+	lwkt_unload
+}
+check stack-cap within 120 capped
 finish
