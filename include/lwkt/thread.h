@@ -389,9 +389,12 @@ void lwkt_yield(void);
 /**
  * lwkt_yield_quick - run deferred work; switch if untimely_switch is on
  *
- * With the lwkt_untimely_switch knob set, forces a switch even at equal
- * priority (simulates preemption to shake out races), keeping the current
- * thread's scheduled/descheduled state.
+ * Pending work (IPI messages, a reschedule) runs only outside a critical
+ * section. With the lwkt_untimely_switch knob set, forces a switch even at
+ * equal priority (simulates preemption to shake out races), keeping the
+ * current thread's scheduled/descheduled state; not from the idle thread,
+ * an IPI function or deferred work. Unlike DragonFly's, crit_exit() does
+ * not call this: the knob acts only on explicit calls.
  */
 void lwkt_yield_quick(void);
 
@@ -401,7 +404,9 @@ void lwkt_yield_quick(void);
  * @pri:	new priority; TDPRI_CRIT multiples add critical levels
  *
  * Keeps the critical-section count; requeues at the tail even at the same
- * priority; never switches by itself (lwkt_checkpri_self() / yield for that).
+ * priority; never switches by itself (lwkt_checkpri_self() / yield for that)
+ * and runs no deferred work: what is pending waits for the caller's next
+ * crit_exit() or switch.
  */
 void lwkt_setpri(thread_t td, int pri);
 
