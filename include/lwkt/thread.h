@@ -436,11 +436,14 @@ int lwkt_checkpri_self(void);
  * in a preemption, @ntd is not the current thread nor preempting anyone,
  * and the MP lock needs can be met (@ntd inherits the current td_mpcount
  * while it runs). Otherwise counts preempt_miss or preempt_weird and
- * requests a reschedule. Returns when @ntd blocks (or the attempt failed).
+ * requests a reschedule (not when @ntd does not outrank the current
+ * thread: a plain miss). Returns when @ntd blocks (or the attempt failed).
+ * A target that is itself preempting counts preempt_weird (DragonFly 2005
+ * counted it a hit).
  *
  * Linux port: preemption happens from thread context only (a local
  * lwkt_schedule() of a thread whose td_preemptable is lwkt_preempt), never
- * from the IPI callback (hardirq), which cannot switch stacks.
+ * from the IPI callback or an IPI function, which cannot switch stacks.
  */
 void lwkt_preempt(thread_t ntd, int critpri);
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Wait queues, DragonFly's 2005 API (LWKT.md section 9): a thread blocks
- * on a wait structure unless its generation number moved, and a signal
- * bumps the generation and wakes waiters on their own CPUs.
+ * Wait queues, DragonFly's 2005 API: a thread blocks on a wait structure
+ * unless its generation number moved, and a signal bumps the generation
+ * and wakes waiters on their own CPUs.
  *
  * Port note: DragonFly 2005 serialised a wait structure with its token;
  * this port uses a spin lock (wa_lock) taken inside a critical
