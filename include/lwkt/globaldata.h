@@ -187,9 +187,11 @@ void lwkt_reap(struct lwkt_globaldata *gd);
  * @gd:	the current CPU
  *
  * Called by crit_exit() when the last level is left with gd_reqflags set:
- * processes the IPI queues (a stub until the IPI layer exists) and, when a
- * reschedule was requested and a higher-priority thread is runnable,
- * switches to it (DragonFly's splz()/lwkt_yield_quick()).
+ * processes the IPI queues and, when a reschedule was requested and a
+ * higher-priority thread is runnable, switches to it (DragonFly's
+ * splz()/lwkt_yield_quick()). It does not switch in the idle loop, in a
+ * preemptor or in a thread off its run queue, and never consults the
+ * untimely_switch knob.
  */
 void lwkt_crit_exit_slow(struct lwkt_globaldata *gd);
 

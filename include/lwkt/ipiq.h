@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * IPI queues: how LWKT CPUs talk to each other (DragonFly's lwkt_ipiq.c,
- * LWKT.md section 10). There is no run-queue lock anywhere: a CPU's run
+ * IPI queues: how LWKT CPUs talk to each other (DragonFly's
+ * lwkt_ipiq.c). There is no run-queue lock anywhere: a CPU's run
  * queues are touched only by that CPU, inside a critical section, and
  * every cross-CPU request (schedule this thread, adopt that one, run this
  * function) is a message in a FIFO read by the target CPU.

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The MP lock (LWKT.md section 11): one global lock owned by a CPU, plus a
- * count per thread. The count is raised first, then the lock is tried; a
- * thread that finds it busy switches away and the switcher takes the lock
- * on its behalf before running it again. The switcher releases it when it
- * switches to a thread whose count is 0, so a CPU holds the lock exactly
- * while it runs a thread that wants it, and never while its host sleeps
- * in its idle loop.
+ * The MP lock: one global lock owned by a CPU, plus a count per thread.
+ * The count is raised first, then the lock is tried; a thread that finds
+ * it busy switches away and the switcher takes the lock on its behalf
+ * before running it again. The switcher releases it when it switches to a
+ * thread whose count is 0, so a CPU holds the lock while it runs a thread
+ * that wants it, never while its host sleeps in its idle loop. The host
+ * may still sleep or be preempted by Linux with the lock held: a holder
+ * that calls a sleeping Linux function, a cond_resched() at a switch, a
+ * preemptible kernel.
  *
  * Port decision: lwkt_create() does NOT start threads holding the MP lock
  * (DragonFly's did, in 2005, when most of its kernel still needed it).

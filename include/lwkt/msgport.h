@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Message ports (LWKT.md section 13): how LWKT code does cross-CPU RPC
- * without locks. Every thread owns a port (td_msgport). A port's queue is
+ * Message ports: how LWKT code does cross-CPU RPC without locks. Every
+ * thread owns a port (td_msgport). A port's queue is
  * touched only by the CPU its owner runs on, inside critical sections: a
  * put to, or a reply to, a port of another CPU travels there through the
  * IPI queues (and follows a port owner that migrates meanwhile).

@@ -389,9 +389,12 @@ void lwkt_yield(void);
 /**
  * lwkt_yield_quick - run deferred work; switch if untimely_switch is on
  *
- * With the lwkt_untimely_switch knob set, forces a switch even at equal
- * priority (simulates preemption to shake out races), keeping the current
- * thread's scheduled/descheduled state.
+ * Pending work (IPI messages, a reschedule) runs only outside a critical
+ * section. With the lwkt_untimely_switch knob set, forces a switch even at
+ * equal priority (simulates preemption to shake out races), keeping the
+ * current thread's scheduled/descheduled state; not from the idle thread,
+ * an IPI function or deferred work. Unlike DragonFly's, crit_exit() does
+ * not call this: the knob acts only on explicit calls.
  */
 void lwkt_yield_quick(void);
 
@@ -401,7 +404,9 @@ void lwkt_yield_quick(void);
  * @pri:	new priority; TDPRI_CRIT multiples add critical levels
  *
  * Keeps the critical-section count; requeues at the tail even at the same
- * priority; never switches by itself (lwkt_checkpri_self() / yield for that).
+ * priority; never switches by itself (lwkt_checkpri_self() / yield for that)
+ * and runs no deferred work: what is pending waits for the caller's next
+ * crit_exit() or switch.
  */
 void lwkt_setpri(thread_t td, int pri);
 
@@ -431,11 +436,14 @@ int lwkt_checkpri_self(void);
  * in a preemption, @ntd is not the current thread nor preempting anyone,
  * and the MP lock needs can be met (@ntd inherits the current td_mpcount
  * while it runs). Otherwise counts preempt_miss or preempt_weird and
- * requests a reschedule. Returns when @ntd blocks (or the attempt failed).
+ * requests a reschedule (not when @ntd does not outrank the current
+ * thread: a plain miss). Returns when @ntd blocks (or the attempt failed).
+ * A target that is itself preempting counts preempt_weird (DragonFly 2005
+ * counted it a hit).
  *
  * Linux port: preemption happens from thread context only (a local
  * lwkt_schedule() of a thread whose td_preemptable is lwkt_preempt), never
- * from the IPI callback (hardirq), which cannot switch stacks.
+ * from the IPI callback or an IPI function, which cannot switch stacks.
  */
 void lwkt_preempt(thread_t ntd, int critpri);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Tokens (LWKT.md section 12), DragonFly's API on spinlock-like atomics.
+ * Tokens, DragonFly's API on spinlock-like atomics.
  *
  * A token protects data like a lock, with two differences: a thread may
  * hold any number of them, taken in any order, and a holder that blocks

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Wait queues, DragonFly's 2005 API (LWKT.md section 9): a thread blocks
- * on a wait structure unless its generation number moved, and a signal
- * bumps the generation and wakes waiters on their own CPUs.
+ * Wait queues, DragonFly's 2005 API: a thread blocks on a wait structure
+ * unless its generation number moved, and a signal bumps the generation
+ * and wakes waiters on their own CPUs.
  *
  * Port note: DragonFly 2005 serialised a wait structure with its token;
  * this port uses a spin lock (wa_lock) taken inside a critical
@@ -46,8 +46,9 @@ void lwkt_wait_init(struct lwkt_wait *w);
  *		before checking its condition); out: @w's generation on return
  *
  * If @w->wa_gen still equals *@gen, the current thread leaves its run
- * queue, joins @w's wait queue and switches away until lwkt_signal() (or
- * lwkt_schedule() of it) wakes it. Otherwise returns at once. The caller
+ * queue, joins @w's wait queue and switches away until lwkt_signal() or an
+ * lwkt_schedule() of it wakes it (DragonFly 2005 went back to sleep after
+ * a plain lwkt_schedule()). Otherwise returns at once. The caller
  * re-checks its condition either way: a wakeup may be spurious (e.g. the
  * switch was refused). From an LWKT thread that may block.
  */
@@ -60,8 +61,10 @@ void lwkt_block(struct lwkt_wait *w, const char *wmesg, int *gen);
  *
  * Bumps @w->wa_gen even with nobody waiting (so a thread between reading
  * the generation and blocking does not sleep). Each woken thread is
- * scheduled on its own CPU: locally, or by IPI. From LWKT context (an IPI
- * function included); a Linux caller is forwarded to an LWKT CPU.
+ * scheduled on its own CPU as by lwkt_schedule(): locally (it may preempt
+ * the caller, or ask for a reschedule; DragonFly 2005 only enqueued it),
+ * or by IPI. From LWKT context (an IPI function included); a Linux caller
+ * is forwarded to an LWKT CPU.
  */
 void lwkt_signal(struct lwkt_wait *w, int count);
 

@@ -6,8 +6,9 @@
  * part of the debugfs contract.
  *
  * threads: a gauge, not a count: threads on this CPU's all-threads list
- * (the idle thread excluded). switch_refused: lwkt_switch()/lwkt_preempt()
- * calls the host refused (see lwkt_plat_switch_allowed()). threads_killed:
+ * (the idle thread excluded). switch_refused: lwkt_switch(),
+ * lwkt_preempt() and lwkt_setcpu_self() calls the host refused (see
+ * lwkt_plat_switch_allowed()). threads_killed:
  * blocked threads freed by lwkt_host_teardown(). ipiq_count: messages
  * sent to other CPUs; ipiq_received: messages run here (from others);
  * ipiq_kicks / ipiq_kicks_avoided: sends that did / did not need a real

@@ -374,7 +374,10 @@ extern "C" void lwkt_exit(void)
 	crit_enter_quick(td);
 	trace_thread_exit(td);
 	if (__builtin_expect(td->td_toks || td->td_mpcount, 0)) {
-		/* DragonFly panics; here the holds die with the thread. */
+		/*
+		 * DragonFly 2005 checked nothing here. A token names its
+		 * holder, so an abandoned one would stay held forever.
+		 */
 		lwkt_plat_log("thread %s exits holding %s", td->td_comm,
 			      td->td_toks ? "tokens" : "the MP lock");
 		rel_all_tokens(td);
@@ -448,9 +451,10 @@ extern "C" void lwkt_rele(struct lwkt_thread *td)
 	int refs;
 
 	/*
-	 * Inside a critical section: nothing can reap td between the last
-	 * reference going and the waiter being woken. The waiter sleeps on
-	 * this CPU (cross-CPU wakeups need the IPI layer).
+	 * Inside a critical section: nothing on this CPU can reap td between
+	 * the last reference going and the waiter being woken. Only on td's
+	 * own CPU: nothing orders td_refs and td_freewait against a waiter
+	 * or the reaper on another one.
 	 */
 	crit_enter_gd(gd);
 	refs = __atomic_sub_fetch(&td->td_refs, 1, __ATOMIC_ACQ_REL);
