@@ -40,7 +40,11 @@ echo "info ping idle cpu 1: ns_per_ping $(ctl_get ns_per_ping)"
 
 # CPU 1 busy for good: a third of the parked threads yield forever.
 check park-busy within 30 ctl_run "park cpu=1 threads=3"
+host_calls() { awk -v c="cpu$1" '$1 == c && $2 == "host_calls" { print $3 }' $D/stats; }
+hc0=$(host_calls 1)
 check ping-busy within 15 ping_ok 1 200
+counted() { [ $(($(host_calls 1) - hc0)) -ge 200 ] || { grep host_calls $D/stats; return 1; }; }
+check host-calls-counted counted
 echo "info ping busy cpu 1: ns_per_ping $(ctl_get ns_per_ping)"
 check create-on-busy within 30 ctl_run "park cpu=1 threads=30"
 threads_busy() {
