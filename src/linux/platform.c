@@ -29,12 +29,12 @@ void lwkt_kswitch(void **save_sp, void **load_sp);
 /*
  * All LWKT stacks together stay under a cap, so a request for a million
  * threads fails with -ENOMEM (and one warning) instead of taking the
- * machine's memory and its OOM killer with it. 0: an eighth of RAM.
+ * machine's memory and its OOM killer with it. 0: a quarter of RAM.
  */
 static unsigned int max_stack_mb;
 module_param(max_stack_mb, uint, 0644);
 MODULE_PARM_DESC(max_stack_mb,
-		 "MiB all LWKT thread stacks may take together (0: an eighth of RAM)");
+		 "MiB all LWKT thread stacks may take together (0: a quarter of RAM)");
 static atomic_long_t lwkt_stack_bytes = ATOMIC_LONG_INIT(0);
 
 static unsigned long lwkt_stack_cap(void)
@@ -43,7 +43,7 @@ static unsigned long lwkt_stack_cap(void)
 
 	if (mb)
 		return (unsigned long)mb << 20;
-	return (totalram_pages() << PAGE_SHIFT) / 8;
+	return (totalram_pages() << PAGE_SHIFT) / 4;
 }
 
 void *lwkt_plat_stack_alloc(int size)
