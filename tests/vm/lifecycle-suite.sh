@@ -1,0 +1,21 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest-side tests of a workload's and the module's life cycle: a signal
+# stops every workload, whatever its size, and leaves nothing behind;
+# refused ctl writes log at a bounded rate; load/workload/unload rounds
+# give back every vmalloc area and (on the test kernel) leak nothing.
+# Usage (inside scripts/vm-run):
+#   tests/vm/lifecycle-suite.sh MODDIR [ROUNDS]
+# MODDIR holds lwkt.ko (build/stock or build/test); ROUNDS load/unload
+# rounds (default 5).
+. "$(dirname "$0")/lib.sh"
+MODDIR=$1
+ROUNDS=${2:-5}
+here=$(dirname "$0")
+
+check load lwkt_load
+python3 "$here/ctl_signal_each.py" || nfail=$((nfail + 1))
+check unload-after-signals lwkt_unload
+
+finish
