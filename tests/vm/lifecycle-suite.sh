@@ -14,11 +14,12 @@ MODDIR=$1
 ROUNDS=${2:-5}
 here=$(dirname "$0")
 
-check load lwkt_load
-python3 -B "$here/ctl_signal_each.py" || nfail=$((nfail + 1))
-python3 -B "$here/ctl_ratelimit.py" 100 || nfail=$((nfail + 1))
-check unload-after-signals lwkt_unload
-
 python3 -B "$here/unload_rounds.py" "$MODDIR" "$ROUNDS" || nfail=$((nfail + 1))
+
+check load lwkt_load
+python3 -B "$here/ctl_ratelimit.py" 100 || nfail=$((nfail + 1))
+# Last: a workload that does not stop keeps the module loaded.
+python3 -B "$here/ctl_signal_each.py" || nfail=$((nfail + 1))
+check unload-after-signals lwkt_unload
 
 finish
