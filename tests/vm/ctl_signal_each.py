@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """A signal stops every workload, whatever its size, and leaves nothing behind.
 
-Usage: ctl_signal_each.py [WORKLOAD ...]   (default: every workload "help"
-lists)
+Usage: ctl_signal_each.py [--limit S] [WORKLOAD ...]   (default: every
+workload "help" lists; LIMIT 2 s, more for a slow debug kernel)
 
 For each workload: a child process writes it to ctl with every size key
 (iters, yields, hops, rounds, msgs, requests, ms) at the maximum "help"
@@ -178,4 +178,8 @@ def main(only):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    args = sys.argv[1:]
+    if args[:1] == ["--limit"]:
+        LIMIT = float(args[1])
+        args = args[2:]
+    sys.exit(main(args))
