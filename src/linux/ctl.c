@@ -4,8 +4,8 @@
  * reads. One workload at a time; a second writer gets -EBUSY at once rather
  * than queueing behind a run that may last minutes.
  *
- * Every error logs exactly one pr_warn line and leaves the last result as
- * it was.
+ * Every error logs one warning (lwkt_write_warn(): ratelimited) and leaves
+ * the last result as it was.
  */
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
@@ -17,6 +17,8 @@
 static_assert(LWKT_EINVAL == EINVAL && LWKT_ERANGE == ERANGE &&
 	      LWKT_ENOBUFS == ENOBUFS &&
 	      LWKT_EBUSY == EBUSY && LWKT_EINTR == EINTR);
+
+DEFINE_RATELIMIT_STATE(lwkt_write_warn_rs, 5 * HZ, LWKT_WRITE_WARN_BURST);
 
 /* Held for the whole run of a workload. */
 static DEFINE_MUTEX(lwkt_ctl_run_lock);
@@ -38,7 +40,7 @@ static bool lwkt_ctl_cpu_hosted(u64 cpu)
  *
  * Return: 0 when the workload ran (its result is then the one "ctl" shows,
  * "status ok" or "status fail"), or -EINVAL, -ERANGE, -EBUSY, -EINTR or
- * -ENOMEM, after one pr_warn line.
+ * -ENOMEM, after one (ratelimited) warning.
  */
 int lwkt_ctl_exec(const char *line, size_t len)
 {
@@ -48,25 +50,25 @@ int lwkt_ctl_exec(const char *line, size_t len)
 	int err;
 
 	if (len >= LWKT_CTL_LINE_MAX) {
-		pr_warn("lwkt: ctl: line longer than %d bytes\n",
-			LWKT_CTL_LINE_MAX - 1);
+		lwkt_write_warn("lwkt: ctl: line longer than %d bytes\n",
+				LWKT_CTL_LINE_MAX - 1);
 		return -EINVAL;
 	}
 	err = lwkt_ctl_parse(lwkt_workloads, lwkt_nr_workloads, line, len,
 			     lwkt_ctl_cpu_hosted, &req, why, sizeof(why));
 	if (err) {
-		pr_warn("lwkt: ctl: %s\n", why);
+		lwkt_write_warn("lwkt: ctl: %s\n", why);
 		return err;
 	}
 
 	res = kvzalloc(sizeof(*res), GFP_KERNEL);
 	if (!res) {
-		pr_warn("lwkt: ctl: %s: out of memory\n", req.wl->name);
+		lwkt_write_warn("lwkt: ctl: %s: out of memory\n", req.wl->name);
 		return -ENOMEM;
 	}
 	if (!mutex_trylock(&lwkt_ctl_run_lock)) {
-		pr_warn("lwkt: ctl: %s: another workload is running\n",
-			req.wl->name);
+		lwkt_write_warn("lwkt: ctl: %s: another workload is running\n",
+				req.wl->name);
 		kvfree(res);
 		return -EBUSY;
 	}
@@ -77,11 +79,11 @@ int lwkt_ctl_exec(const char *line, size_t len)
 
 	if (err) {
 		if (err == -EINTR)
-			pr_warn("lwkt: ctl: %s: interrupted by a signal\n",
-				req.wl->name);
+			lwkt_write_warn("lwkt: ctl: %s: interrupted by a signal\n",
+					req.wl->name);
 		else
-			pr_warn("lwkt: ctl: %s: failed to run: %d\n",
-				req.wl->name, err);
+			lwkt_write_warn("lwkt: ctl: %s: failed to run: %d\n",
+					req.wl->name, err);
 		kvfree(res);
 		return err;
 	}

@@ -40,8 +40,8 @@ static ssize_t lwkt_ctl_write(struct file *file, const char __user *ubuf,
 	int err;
 
 	if (len >= sizeof(buf)) {
-		pr_warn("lwkt: ctl: line longer than %zu bytes\n",
-			sizeof(buf) - 1);
+		lwkt_write_warn("lwkt: ctl: line longer than %zu bytes\n",
+				sizeof(buf) - 1);
 		return -EINVAL;
 	}
 	if (copy_from_user(buf, ubuf, len))

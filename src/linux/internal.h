@@ -11,6 +11,7 @@
 #include <linux/cpumask.h>
 #include <linux/list.h>
 #include <linux/percpu.h>
+#include <linux/ratelimit.h>
 #include <linux/sched.h>
 
 #include <lwkt/thread.h>
@@ -70,7 +71,19 @@ struct lwkt_counters *lwkt_cpu_counters(unsigned int cpu);
 void lwkt_counters_sum(struct lwkt_counters *sum);
 int lwkt_stats_show(struct seq_file *m, void *unused);
 
-/* ctl.c: run one ctl line, as the debugfs file does. */
+/*
+ * ctl.c: run one ctl line, as the debugfs file does. Every refused write
+ * (ctl, knobs/) warns through lwkt_write_warn(): one ratelimit for all of
+ * them, LWKT_WRITE_WARN_BURST lines per 5 s, so a script looping on a bad
+ * line cannot flood the log.
+ */
+#define LWKT_WRITE_WARN_BURST	10
+extern struct ratelimit_state lwkt_write_warn_rs;
+#define lwkt_write_warn(fmt, ...)					\
+	do {								\
+		if (__ratelimit(&lwkt_write_warn_rs))			\
+			pr_warn(fmt, ##__VA_ARGS__);			\
+	} while (0)
 int lwkt_ctl_exec(const char *line, size_t len);
 int lwkt_ctl_show(struct seq_file *m, void *unused);
 void lwkt_ctl_release(void);

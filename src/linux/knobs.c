@@ -2,8 +2,8 @@
 /*
  * debugfs knobs/: DragonFly's "sysctl lwkt.*" switches. Each file reads
  * "0" or "1" and accepts exactly that (one trailing newline allowed);
- * anything else is -EINVAL with one pr_warn line. A write takes effect at
- * once: the core reads the variable each time it needs it.
+ * anything else is -EINVAL with one (ratelimited) warning. A write takes
+ * effect at once: the core reads the variable each time it needs it.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -30,7 +30,7 @@ static ssize_t lwkt_knob_write(struct file *file, const char __user *ubuf,
 	if (len == 0 || len > 2 || copy_from_user(buf, ubuf, len) ||
 	    (buf[0] != '0' && buf[0] != '1') ||
 	    (len == 2 && buf[1] != '\n')) {
-		pr_warn("lwkt: knobs/%pD: write 0 or 1\n", file);
+		lwkt_write_warn("lwkt: knobs/%pD: write 0 or 1\n", file);
 		return -EINVAL;
 	}
 	WRITE_ONCE(*knob, buf[0] - '0');

@@ -11,6 +11,7 @@
  *                    there: only for a throwaway VM).
  */
 #include <linux/delay.h>
+#include <linux/ktime.h>
 
 #include "linux/internal.h"
 
@@ -28,9 +29,20 @@ static noinline void lwkt_stackcheck_warn_here(void *arg)
 	WARN(1, "lwkt: warning provoked in LWKT thread %s\n", curthread->td_comm);
 }
 
+/* A run of the workload: the job, and how long "sleep" sleeps. */
+struct lwkt_stackcheck {
+	struct lwkt_job job;
+	u64 ms;
+};
+
+/* In slices of at most 10 ms, so a signal to the writer stops it promptly. */
 static void lwkt_stackcheck_sleep(void *arg)
 {
-	msleep(*(u64 *)arg);
+	struct lwkt_stackcheck *sc = arg;
+	u64 end = ktime_get_ns() + sc->ms * NSEC_PER_MSEC, now;
+
+	while (!READ_ONCE(sc->job.stop) && (now = ktime_get_ns()) < end)
+		msleep(min_t(u64, DIV_ROUND_UP(end - now, NSEC_PER_MSEC), 10));
 }
 
 /* Each level keeps a page-sized frame alive, so the stack runs out fast. */
@@ -55,10 +67,13 @@ static int lwkt_stackcheck_run(const struct lwkt_ctl_request *req,
 			       struct lwkt_ctl_result *res,
 			       void (*fn)(void *), const char *name)
 {
-	u64 ms = req->args[SC_MS];
+	struct lwkt_stackcheck sc = { .ms = req->args[SC_MS] };
 	int err;
 
-	err = lwkt_job_run(req->args[SC_CPU], TDPRI_KERN_DAEMON, fn, &ms, name);
+	err = lwkt_job_start(&sc.job, req->args[SC_CPU], TDPRI_KERN_DAEMON, fn,
+			     &sc, name);
+	if (!err)
+		err = lwkt_job_wait(&sc.job);
 	if (!err)
 		lwkt_result_str(res, "survived", name);
 	return err;

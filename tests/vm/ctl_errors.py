@@ -4,8 +4,10 @@
 
 Usage: ctl_errors.py EXPECT LINE [EXPECT LINE ...]
 EXPECT is OK or an errno name (EINVAL, ERANGE, ...). For each pair, checks
-that the write fails with that errno, that exactly one new "lwkt:" kernel log
-line appears, and that the last result read back from ctl is unchanged.
+that the write fails with that errno, that at most one new "lwkt:" kernel
+log line appears (the warnings are ratelimited: a burst of refused writes
+logs fewer, see ctl_ratelimit.py), and that the last result read back from
+ctl is unchanged.
 Prints PASS/FAIL lines.
 """
 import errno
@@ -62,8 +64,8 @@ def main(args):
         why = []
         if got != expect:
             why.append("returned %s" % got)
-        if expect != "OK" and newlogs != 1:
-            why.append("%d log lines, want 1" % newlogs)
+        if expect != "OK" and newlogs > 1:
+            why.append("%d log lines, want at most 1" % newlogs)
         if expect != "OK" and after != before:
             why.append("last result changed")
         if why:

@@ -38,5 +38,39 @@ check expect-splat    0   ''                       --expect-splat WARNING -- scr
 check expect-missing  125 'never appeared'         --expect-splat WARNING -- true
 check timeout-124     124 'timeout'                --timeout 20 -- 'sleep 100'
 
+# A timeout dumps the guest's state before the kill: every task with its
+# backtrace (the command's sleep in do_nanosleep), each CPU's backtrace and
+# lwkt's debugfs files; the dump's backtraces are no splat (exit 124).
+# The timeout leaves time to boot (the test kernel boots slowly under TCG).
+timeout_dump() {
+  local t=40 rc=0 re miss=
+  [ "$kernel" = test ] && t=240
+  scripts/vm-run --kernel "$kernel" --timeout "$t" -- \
+    "insmod build/$kernel/lwkt.ko && sleep 1000" >"$out" 2>&1 </dev/null || rc=$?
+  for re in 'sysrq: Show State' 'task:sleep ' 'do_nanosleep' \
+            'sysrq: Show backtrace of all active CPUs' '^all switch_count [0-9]+' \
+            '@@VM-DUMP-END@@' 'vm-run: timeout after'; do
+    grep -qE "$re" "$out" || miss="$miss /$re/"
+  done
+  grep -q 'vm-run: kernel splat' "$out" && miss="$miss (a splat reported)"
+  if [ "$rc" = 124 ] && [ -z "$miss" ]; then
+    echo "PASS timeout-dumps-state"; pass=$((pass + 1))
+  else
+    echo "FAIL timeout-dumps-state (exit $rc, wanted 124; missing:$miss)"
+    tail -n 25 "$out" | sed 's/^/    /'
+    fail=$((fail + 1))
+  fi
+}
+if [ -f "build/$kernel/lwkt.ko" ]; then
+  timeout_dump
+else
+  echo "FAIL timeout-dumps-state: build/$kernel/lwkt.ko not built"; fail=$((fail + 1))
+fi
+
+# The test kernel's runs end with a kmemleak scan.
+if [ "$kernel" = test ]; then
+  check kmemleak-scan-at-end 0 'vm-init: kmemleak scan: 0 unreferenced objects' -- true
+fi
+
 echo "vm-run-$kernel: $pass passed, $fail failed"
 [ "$fail" = 0 ]
