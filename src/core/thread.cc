@@ -282,6 +282,7 @@ extern "C" void lwkt_exit(void)
 {
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	struct lwkt_thread *td = gd->gd_curthread;
+	int lent;
 
 	LWKT_ASSERT(td != &gd->gd_idlethread);
 	if (td->td_flags & TDF_VERBOSE)
@@ -289,13 +290,19 @@ extern "C" void lwkt_exit(void)
 			      td->td_comm);
 	crit_enter_quick(td);
 	trace_thread_exit(td);
-	if (__builtin_expect(td->td_toks || td->td_mpcount, 0)) {
-		/* DragonFly panics; here the holds die with the thread. */
+	/*
+	 * A preemptor's count includes what the thread it preempted lent it
+	 * (lwkt_preempt()); lwkt_switch() gives that back when we switch
+	 * away. Only the rest is ours. Tokens are never lent.
+	 */
+	lent = td->td_preempted ? td->td_preempted->td_mpcount : 0;
+	if (__builtin_expect(td->td_toks || td->td_mpcount != lent, 0)) {
+		/* DragonFly panics; here our own holds die with the thread. */
 		lwkt_plat_log("thread %s exits holding %s", td->td_comm,
 			      td->td_toks ? "tokens" : "the MP lock");
 		rel_all_tokens(td);
 		td->td_toks = nullptr;
-		td->td_mpcount = 0;
+		td->td_mpcount = lent;
 	}
 	runq_dequeue(td);
 	AllList::remove(td);
