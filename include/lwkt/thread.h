@@ -398,16 +398,18 @@ void lwkt_yield_quick(void);
 /**
  * lwkt_setpri - change a thread's priority
  * @td:		a thread of this CPU
- * @pri:	new priority; TDPRI_CRIT multiples add critical levels
+ * @pri:	new base priority, 0..TDPRI_MAX
  *
  * Keeps the critical-section count; requeues at the tail even at the same
  * priority; never switches by itself (lwkt_checkpri_self() / yield for that).
+ * A @pri outside 0..TDPRI_MAX (it would spill into the critical-section
+ * count above the low 5 bits) is refused: one log line, @td unchanged.
  */
 void lwkt_setpri(thread_t td, int pri);
 
 /**
  * lwkt_setpri_self - change the current thread's priority
- * @pri:	0..TDPRI_MAX
+ * @pri:	0..TDPRI_MAX; out of range: refused as by lwkt_setpri()
  */
 void lwkt_setpri_self(int pri);
 
