@@ -451,7 +451,7 @@ void crit_panic(void);
 
 /* Knobs (debugfs in the kernel, plain globals in userland). */
 extern u32 lwkt_untimely_switch;	/* yield_quick forces a switch */
-extern u32 lwkt_panic_on_cscount;	/* reserved: stored, not consulted */
+extern u32 lwkt_panic_on_cscount;	/* a switch while mastering a cpusync panics */
 
 LWKT_EXTERN_C_END
 

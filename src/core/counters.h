@@ -11,7 +11,8 @@
  * blocked threads freed by lwkt_host_teardown(). ipiq_count: messages
  * sent to other CPUs; ipiq_received: messages run here (from others);
  * ipiq_kicks / ipiq_kicks_avoided: sends that did / did not need a real
- * IPI; migrations: threads adopted by this CPU.
+ * IPI; migrations: threads adopted by this CPU; cscount: switches by a
+ * thread that was mastering a cpusync (DragonFly's "cscount" check).
  */
 #ifndef LWKT_CORE_COUNTERS_H
 #define LWKT_CORE_COUNTERS_H
@@ -33,7 +34,8 @@
 	X(ipiq_kicks)			\
 	X(ipiq_kicks_avoided)		\
 	X(ipiq_received)		\
-	X(migrations)
+	X(migrations)			\
+	X(cscount)
 
 struct lwkt_counters {
 #define LWKT_COUNTER_FIELD(name) u64 name;

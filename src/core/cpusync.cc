@@ -64,6 +64,7 @@ extern "C" void lwkt_cpusync_start(struct lwkt_cpusync *cs)
 
 	crit_enter_gd(gd);	/* until lwkt_cpusync_finish() */
 	spin_lock(gd, &g_initiator_lock);
+	++gd->gd_cscount;	/* lwkt_switch() checks it */
 	cs->cs_count = 0;
 	cs->cs_left = 0;
 	cs->cs_release = 0;
@@ -88,6 +89,7 @@ extern "C" void lwkt_cpusync_finish(struct lwkt_cpusync *cs)
 
 	__atomic_store_n(&cs->cs_release, 1, __ATOMIC_RELEASE);
 	wait_count(gd, &cs->cs_left, cs->cs_ncpus);
+	--gd->gd_cscount;
 	spin_unlock(&g_initiator_lock);
 	crit_exit_gd(gd);
 }
