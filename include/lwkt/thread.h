@@ -190,9 +190,28 @@ void lwkt_init_thread(thread_t td, void *stack, int stksize, int flags,
  *
  * Builds the first switch frame on @td's stack (DragonFly's
  * cpu_set_thread_handler()). lwkt_create() calls it; call it yourself to
- * create a thread with a non-default stack size.
+ * create a thread with a non-default stack size. In kernel C this is a
+ * macro for lwkt_set_entry_owned(THIS_MODULE, ...): the module whose
+ * @func the thread will run stays pinned, as with lwkt_create().
  */
 void lwkt_set_entry(thread_t td, void (*func)(void *), void *arg);
+
+/**
+ * lwkt_set_entry_owned - lwkt_set_entry() on behalf of @owner
+ * @owner:	in the kernel, the module @func belongs to: pinned (a module
+ *		reference) until the thread is recycled (reaped after it
+ *		exits, or lwkt_free_thread()). NULL: nothing to pin. One
+ *		owner per thread: a second call keeps the first owner.
+ * @td:		as for lwkt_set_entry()
+ * @func:	as for lwkt_set_entry()
+ * @arg:	its argument
+ */
+void lwkt_set_entry_owned(void *owner, thread_t td, void (*func)(void *),
+			  void *arg);
+
+#if defined(__KERNEL__) && !defined(__cplusplus)
+#define lwkt_set_entry(...)	lwkt_set_entry_owned(THIS_MODULE, __VA_ARGS__)
+#endif
 
 /**
  * lwkt_create - create a thread and (usually) schedule it

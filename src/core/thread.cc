@@ -176,14 +176,24 @@ extern "C" struct lwkt_thread *lwkt_alloc_thread(struct lwkt_thread *td,
 	return td;
 }
 
-extern "C" void lwkt_set_entry(struct lwkt_thread *td, void (*func)(void *),
-			       void *arg)
+extern "C" void lwkt_set_entry_owned(void *owner, struct lwkt_thread *td,
+				     void (*func)(void *), void *arg)
 {
 	LWKT_ASSERT(td->td_kstack && !(td->td_flags & (TDF_RUNNING | TDF_RUNQ)));
 	td->td_func = func;
 	td->td_arg = arg;
 	arch_init_frame(td);
 	lwkt_plat_thread_setup(td);
+	/* Before it can run, and so exit: the owner stays pinned until then. */
+	if (owner)
+		lwkt_plat_thread_owner(td, owner);
+}
+
+/* Kernel C callers reach lwkt_set_entry_owned() through a macro instead. */
+extern "C" void lwkt_set_entry(struct lwkt_thread *td, void (*func)(void *),
+			       void *arg)
+{
+	lwkt_set_entry_owned(nullptr, td, func, arg);
 }
 
 int lwkt::create_thread(void (*func)(void *), void *arg,
@@ -203,16 +213,14 @@ int lwkt::create_thread(void (*func)(void *), void *arg,
 		return -LWKT_ENOMEM;
 	if (tdp)
 		*tdp = td;
-	lwkt_set_entry(td, func, arg);
+	/* Named first: a failed pin is reported with the name. */
+	lwkt_set_comm(td, "%s", comm);
+	lwkt_set_entry_owned(owner, td, func, arg);
 	/*
 	 * DragonFly added TDF_VERBOSE to every kthread; here it is the
 	 * caller's choice (thousands of test threads would flood the log).
 	 */
 	td->td_flags |= static_cast<u32>(tdflags);
-	lwkt_set_comm(td, "%s", comm);
-	/* Before it can run, and so exit: the owner stays pinned until then. */
-	if (owner)
-		lwkt_plat_thread_owner(td, owner);
 	trace_thread_create(td);
 
 	if (!(td->td_flags & TDF_STOPREQ))

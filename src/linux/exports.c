@@ -16,7 +16,9 @@
 /* Threads */
 EXPORT_SYMBOL_GPL(lwkt_alloc_thread);
 EXPORT_SYMBOL_GPL(lwkt_init_thread);
+#undef lwkt_set_entry
 EXPORT_SYMBOL_GPL(lwkt_set_entry);
+EXPORT_SYMBOL_GPL(lwkt_set_entry_owned);
 #undef lwkt_create
 EXPORT_SYMBOL_GPL(lwkt_create);
 EXPORT_SYMBOL_GPL(lwkt_create_owned);
