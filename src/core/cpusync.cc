@@ -74,8 +74,11 @@ extern "C" void lwkt_cpusync_start(struct lwkt_cpusync *cs)
 		if (!(cs->cs_mask & LWKT_CPUMASK(cpu)) || cpu == gd->gd_cpuid)
 			continue;
 		target = lwkt_plat_cpu_gd(cpu);
-		if (target && lwkt_send_ipiq(target, held, cs) > 0)
+		/* Not this CPU, from LWKT context: always queued. */
+		if (target) {
+			lwkt_send_ipiq(target, held, cs);
 			++n;
+		}
 	}
 	cs->cs_ncpus = n;
 	wait_count(gd, &cs->cs_count, n);

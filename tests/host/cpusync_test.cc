@@ -147,7 +147,7 @@ TEST_F(Cpusync, HeldCpuKeepsServingMessages)
 	});
 	jobs.emplace_back(2, [&] {
 		const int n = 4 * LWKT_IPIQ_SIZE;
-		int seq = 0;
+		lwkt_seq_t seq = 0;
 
 		EXPECT_TRUE(wait_for([&] { return held.load() != 0; }));
 		for (int i = 0; i < n; ++i)
