@@ -74,6 +74,9 @@ struct lwkt_tokref;	/* tokens: include/lwkt/token.h */
 #endif
 #define LWKT_MAXCOMLEN		31	/* td_comm length, without the NUL */
 
+/* td_refs: a thread sleeps in lwkt_wait_free() (above any hold count). */
+#define TD_REFS_WAITER		(1 << 30)
+
 /**
  * struct lwkt_thread - one light weight kernel thread
  * @td_threadq:		link on a run queue, the free-thread cache or the
@@ -87,7 +90,8 @@ struct lwkt_tokref;	/* tokens: include/lwkt/token.h */
  * @td_sp:		saved stack pointer while switched out
  * @td_kstack:		lowest address of the stack; NULL: none (idle thread)
  * @td_kstack_size:	stack size, bytes
- * @td_refs:		lwkt_hold() references (atomic)
+ * @td_refs:		lwkt_hold() references (atomic), plus TD_REFS_WAITER
+ *			while a thread sleeps in lwkt_wait_free()
  * @td_preempted:	the thread this one preempted, resumed when it blocks
  * @td_preemptable:	called when the thread is scheduled locally, usually
  *			lwkt_preempt(); NULL: never preempts
@@ -307,15 +311,22 @@ void lwkt_hold(thread_t td);
  * lwkt_rele - drop a lwkt_hold() reference
  * @td:	the thread
  *
- * Dropping the last one wakes a thread sleeping in lwkt_wait_free(@td).
+ * From any CPU, an IPI function, or outside LWKT context. Dropping the
+ * last one wakes a thread sleeping in lwkt_wait_free(@td): on the
+ * sleeper's CPU (an IPI message, or from outside LWKT context a call that
+ * waits for that CPU, so the caller must be able to sleep then). @td is
+ * not touched once it may be recycled. Dropping a reference @td does not
+ * have panics.
  */
 void lwkt_rele(thread_t td);
 
 /**
  * lwkt_wait_free - sleep until @td has no lwkt_hold() reference
- * @td:	the thread (of this CPU)
+ * @td:	the thread, of any CPU
  *
  * One waiter per thread. Must be called from an LWKT thread that may block.
+ * Returns only once the last lwkt_rele() has finished with @td: an exited
+ * @td may be recycled by its CPU from then on.
  */
 void lwkt_wait_free(thread_t td);
 

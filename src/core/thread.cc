@@ -367,6 +367,37 @@ extern "C" void lwkt_set_comm(struct lwkt_thread *td, const char *ctl, ...)
 	__builtin_va_end(ap);
 }
 
+/*
+ * References and lwkt_wait_free(), from any CPU or from outside LWKT
+ * context. td_refs is one word: the holds, plus TD_REFS_WAITER while a
+ * thread sleeps in lwkt_wait_free() (td_freewait names it). Any nonzero
+ * value keeps td from being reaped.
+ *
+ * The waiter sets td_freewait, then the bit, with one compare-and-swap
+ * that also checks the holds are still there: a release either comes
+ * before it (the waiter sees 0 and does not sleep) or sees the bit.
+ * The release that drops the last hold with the bit set leaves the bit
+ * alone (td stays unreapable) and has free_wakeup() run on the waiter's
+ * CPU; there, the bit is cleared last, and the waiter, which cannot run
+ * meanwhile, is scheduled. So the releaser never touches td once it may
+ * be recycled, and the waiter never returns before its wakeup was issued.
+ */
+namespace {
+
+void free_wakeup(void *arg)
+{
+	auto *td = static_cast<struct lwkt_thread *>(arg);
+	struct lwkt_thread *w = __atomic_load_n(&td->td_freewait,
+						__ATOMIC_RELAXED);
+
+	__atomic_store_n(&td->td_freewait, nullptr, __ATOMIC_RELAXED);
+	/* From here td may be recycled by its CPU: not touched again. */
+	__atomic_fetch_and(&td->td_refs, ~TD_REFS_WAITER, __ATOMIC_RELEASE);
+	lwkt_schedule(w);	/* w is this CPU's: a local schedule */
+}
+
+} // namespace
+
 extern "C" void lwkt_hold(struct lwkt_thread *td)
 {
 	__atomic_fetch_add(&td->td_refs, 1, __ATOMIC_RELAXED);
@@ -374,23 +405,39 @@ extern "C" void lwkt_hold(struct lwkt_thread *td)
 
 extern "C" void lwkt_rele(struct lwkt_thread *td)
 {
-	struct lwkt_globaldata *gd = lwkt_mycpu();
+	int old = __atomic_load_n(&td->td_refs, __ATOMIC_ACQUIRE);
 	struct lwkt_thread *w;
-	int refs;
+	struct lwkt_globaldata *wgd;
 
-	/*
-	 * Inside a critical section: nothing can reap td between the last
-	 * reference going and the waiter being woken. The waiter sleeps on
-	 * this CPU (cross-CPU wakeups need the IPI layer).
-	 */
-	crit_enter_gd(gd);
-	refs = __atomic_sub_fetch(&td->td_refs, 1, __ATOMIC_ACQ_REL);
-	LWKT_ASSERT(refs >= 0);
-	if (refs == 0 && (w = td->td_freewait) != nullptr) {
-		td->td_freewait = nullptr;
-		lwkt_schedule(w);
+	for (;;) {
+		if (__builtin_expect(!(old & ~TD_REFS_WAITER), 0)) {
+			lwkt_plat_panic("lwkt_rele: thread %s has no reference",
+					td->td_comm);
+			return;
+		}
+		if (old != (TD_REFS_WAITER | 1)) {
+			/* Not the last hold, or nobody waits: nothing else. */
+			if (__atomic_compare_exchange_n(&td->td_refs, &old,
+							old - 1, false,
+							__ATOMIC_RELEASE,
+							__ATOMIC_ACQUIRE))
+				return;
+			continue;
+		}
+		/* Set before the bit, which our acquire saw: ordered. */
+		w = __atomic_load_n(&td->td_freewait, __ATOMIC_RELAXED);
+		if (__atomic_compare_exchange_n(&td->td_refs, &old,
+						TD_REFS_WAITER, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			break;
 	}
-	crit_exit_gd(gd);
+	/* w sleeps in lwkt_wait_free() until free_wakeup() ran: it stays. */
+	wgd = __atomic_load_n(&w->td_gd, __ATOMIC_ACQUIRE);
+	if (lwkt_in_lwkt_context())
+		lwkt_send_ipiq(wgd, free_wakeup, td);	/* ours: a direct call */
+	else
+		lwkt_plat_run_on(wgd->gd_cpuid, free_wakeup, td);
 }
 
 extern "C" void lwkt_wait_free(struct lwkt_thread *td)
@@ -398,10 +445,34 @@ extern "C" void lwkt_wait_free(struct lwkt_thread *td)
 	struct lwkt_thread *self = curthread;
 
 	LWKT_ASSERT(self != td);
+	/*
+	 * Inside a critical section: free_wakeup() runs on this CPU, so not
+	 * between our look at td_refs and our deschedule.
+	 */
 	crit_enter_quick(self);
-	while (__atomic_load_n(&td->td_refs, __ATOMIC_ACQUIRE)) {
-		LWKT_ASSERT(td->td_freewait == nullptr || td->td_freewait == self);
-		td->td_freewait = self;
+	for (;;) {
+		int old = __atomic_load_n(&td->td_refs, __ATOMIC_ACQUIRE);
+
+		if (old == 0)
+			break;
+		if (!(old & TD_REFS_WAITER)) {
+			LWKT_ASSERT(__atomic_load_n(&td->td_freewait,
+						    __ATOMIC_RELAXED) == nullptr);
+			__atomic_store_n(&td->td_freewait, self,
+					 __ATOMIC_RELAXED);
+			if (!__atomic_compare_exchange_n(&td->td_refs, &old,
+							 old | TD_REFS_WAITER,
+							 false, __ATOMIC_RELEASE,
+							 __ATOMIC_RELAXED)) {
+				__atomic_store_n(&td->td_freewait, nullptr,
+						 __ATOMIC_RELAXED);
+				continue;
+			}
+		} else {
+			/* One waiter at a time; woken early: sleep again. */
+			LWKT_ASSERT(__atomic_load_n(&td->td_freewait,
+						    __ATOMIC_RELAXED) == self);
+		}
 		lwkt_deschedule_self(self);
 		lwkt_switch();
 	}
