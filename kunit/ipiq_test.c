@@ -103,14 +103,15 @@ static void ik_fifo_sender(void *arg)
 	struct ik_fifo *f = a->f;
 	struct lwkt_globaldata *t = lwkt_cpu_gd(f->target);
 	struct ik_msg *m = f->msgs + a->idx * f->n;
-	int i, seq = 0;
+	lwkt_seq_t seq = 0;
+	int i;
 
 	for (i = 0; i < f->n; i++) {
 		m[i].sink = &f->sink;
 		m[i].src = f->src[a->idx];
 		m[i].seq = i;
 		seq = lwkt_send_ipiq(t, ik_record, &m[i]);
-		if (seq <= 0)
+		if (seq == 0)
 			f->failed_sends[a->idx]++;
 	}
 	lwkt_wait_ipiq(t, seq);
@@ -166,7 +167,7 @@ struct ik_defer {
 	int ran_during, ran_after_inner, ran_after;
 	int pending;
 	int timed_out;
-	int seq;
+	lwkt_seq_t seq;
 };
 
 static void ik_defer_msg(void *arg)
@@ -227,7 +228,7 @@ static void lwkt_ipiq_deferred_inside_crit_until_crit_exit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, lwkt_job_wait(&js), 0);
 	KUNIT_EXPECT_EQ(test, lwkt_job_wait(&jt), 0);
 	KUNIT_EXPECT_EQ(test, d.timed_out, 0);
-	KUNIT_EXPECT_GT(test, d.seq, 0);
+	KUNIT_EXPECT_NE(test, d.seq, 0);
 	KUNIT_EXPECT_EQ(test, d.ran_during, 0);
 	KUNIT_EXPECT_EQ(test, d.pending, 1);
 	KUNIT_EXPECT_EQ(test, d.ran_after_inner, 0);
@@ -312,7 +313,7 @@ static void lwkt_ipiq_runs_from_hardirq_outside_crit(struct kunit *test)
 
 struct ik_self {
 	int ran, ran_cpu, crit;
-	int rc_self, rc_neg, rc_big, rc_other;
+	lwkt_seq_t rc_self, rc_neg, rc_big, rc_other;
 	int other_cpu, other_ran_cpu;
 	int self_cpu;
 };
@@ -342,7 +343,7 @@ static void ik_self_body(void *arg)
 	s->rc_neg = lwkt_send_ipiq_bycpu(-1, ik_self_fn, s);
 	s->rc_big = lwkt_send_ipiq_bycpu(nr_cpu_ids, ik_self_fn, s);
 	s->rc_other = lwkt_send_ipiq_bycpu(s->other_cpu, ik_other_fn, s);
-	if (s->rc_other > 0)
+	if (s->rc_other)
 		lwkt_wait_ipiq(lwkt_cpu_gd(s->other_cpu), s->rc_other);
 }
 
@@ -360,9 +361,9 @@ static void lwkt_ipiq_send_to_self_and_bycpu(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s.ran, 1);
 	KUNIT_EXPECT_EQ(test, s.ran_cpu, s.self_cpu);
 	KUNIT_EXPECT_EQ(test, s.crit, 1);
-	KUNIT_EXPECT_EQ(test, s.rc_neg, -22);
-	KUNIT_EXPECT_EQ(test, s.rc_big, -22);
-	KUNIT_EXPECT_GT(test, s.rc_other, 0);
+	KUNIT_EXPECT_EQ(test, s.rc_neg, 0);	/* nothing sent (logged) */
+	KUNIT_EXPECT_EQ(test, s.rc_big, 0);
+	KUNIT_EXPECT_NE(test, s.rc_other, 0);
 	KUNIT_EXPECT_EQ(test, s.other_ran_cpu, s.other_cpu);
 }
 
@@ -425,8 +426,8 @@ static void ik_full_sender(void *arg)
 	if (!ik_wait_flag(&f->counted))
 		f->timed_out = 1;
 	f->rc_after = lwkt_send_ipiq_nowait(t, ik_record, &f->msgs[i]);
-	if (f->rc_after > 0)
-		lwkt_wait_ipiq(t, f->rc_after);
+	if (f->rc_after == 0)
+		lwkt_wait_ipiq(t, lwkt_seq_ipiq(t));
 }
 
 static void lwkt_ipiq_nowait_fails_on_a_full_fifo(struct kunit *test)
@@ -455,7 +456,7 @@ static void lwkt_ipiq_nowait_fails_on_a_full_fifo(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->fifofull, 1);
 	KUNIT_EXPECT_EQ(test, f->count_in_crit, 0);
 	KUNIT_EXPECT_EQ(test, f->count_after, f->queued);
-	KUNIT_EXPECT_GT(test, f->rc_after, 0);
+	KUNIT_EXPECT_EQ(test, f->rc_after, 0);
 	KUNIT_EXPECT_EQ(test, f->sink.count, f->queued + 1);
 	KUNIT_EXPECT_EQ(test, f->sink.bad, 0);
 }

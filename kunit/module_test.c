@@ -77,6 +77,44 @@ static void lwkt_module_freed_thread_unpins(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.after, base);
 }
 
+/*
+ * Bug 8: the raw path (lwkt_alloc_thread() + lwkt_set_entry(), for a
+ * stack size of one's own) pins the module as lwkt_create() does, from
+ * lwkt_set_entry() on, until the thread is reaped.
+ */
+static void mod_raw_body(void *arg)
+{
+	struct mod_ctx *c = arg;
+	thread_t td = lwkt_alloc_thread(NULL, 2 * LWKT_THREAD_STACK, -1);
+
+	KUNIT_EXPECT_NOT_NULL(c->test, td);
+	if (!td)
+		return;
+	c->in_job = module_refcount(THIS_MODULE);
+	lwkt_set_entry(td, mod_block_thread, NULL);
+	lwkt_set_comm(td, "raw");
+	c->created = module_refcount(THIS_MODULE);
+	lwkt_schedule(td);
+	lwkt_yield();	/* it runs and blocks */
+	c->blocked = module_refcount(THIS_MODULE);
+	lwkt_schedule(td);
+	lwkt_yield();	/* it exits; our switch tail reaps it */
+	c->after = module_refcount(THIS_MODULE);
+}
+
+static void lwkt_module_bug8_raw_alloc_path_pins_its_creator(struct kunit *test)
+{
+	struct mod_ctx c = { .test = test };
+	int base = module_refcount(THIS_MODULE);
+
+	lk_run(test, TDPRI_KERN_DAEMON, mod_raw_body, &c);
+	KUNIT_EXPECT_EQ(test, c.in_job, base);
+	KUNIT_EXPECT_EQ(test, c.created, base + 1);
+	KUNIT_EXPECT_EQ(test, c.blocked, base + 1);
+	KUNIT_EXPECT_EQ(test, c.after, base);
+	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), base);
+}
+
 struct mod_linux {
 	struct completion started;
 	struct completion done;
@@ -116,6 +154,7 @@ static void lwkt_module_pinned_by_thread_created_from_linux(struct kunit *test)
 static struct kunit_case lwkt_module_cases[] = {
 	KUNIT_CASE(lwkt_module_thread_pins_its_creator),
 	KUNIT_CASE(lwkt_module_freed_thread_unpins),
+	KUNIT_CASE(lwkt_module_bug8_raw_alloc_path_pins_its_creator),
 	KUNIT_CASE(lwkt_module_pinned_by_thread_created_from_linux),
 	{}
 };

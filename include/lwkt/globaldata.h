@@ -38,6 +38,8 @@ struct lwkt_ipiq;	/* include/lwkt/ipiq.h */
  *			critical section; atomic, other CPUs set bits
  * @gd_runqmask:	bit N set: run queue N may be non-empty
  * @gd_intr_nesting_level: above 0 inside IPI callbacks: no switch
+ * @gd_cscount:		cpusyncs this CPU masters (lwkt_cpusync_start() to
+ *			lwkt_cpusync_finish()); a switch meanwhile is a bug
  * @gd_tdrunq:		the run queues, a FIFO per priority
  * @gd_tdallq:		every thread this CPU owns, but the idle thread
  * @gd_tdfreeq:		free-thread cache
@@ -75,6 +77,7 @@ struct lwkt_globaldata {
 	u32 gd_reqflags;
 	u32 gd_runqmask;
 	u32 gd_intr_nesting_level;
+	u32 gd_cscount;
 	struct lwkt_list gd_tdrunq[LWKT_NQS];
 	struct lwkt_list gd_tdallq;
 	struct lwkt_list gd_tdfreeq;

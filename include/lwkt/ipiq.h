@@ -41,6 +41,22 @@ typedef u64 lwkt_cpumask_t;
 /* Senders wait (or _nowait fails) above this depth: "nearly full". */
 #define LWKT_IPIQ_HIGH		(LWKT_IPIQ_SIZE - 2)
 
+/*
+ * A message's sequence number on its (source, target) pair: the FIFO's
+ * write index just after it was written. Free running and unsigned: two
+ * are compared by their difference (lwkt_seq_before()), never by sign or
+ * magnitude, so the order stays right across the wrap. 64 bits: 0, which
+ * means "nothing to wait for", names no message until 2^64 messages on one
+ * pair (centuries at any rate a CPU can send).
+ */
+typedef u64 lwkt_seq_t;
+
+/* Was sequence number @a issued before @b? Right across the wrap. */
+static inline int lwkt_seq_before(lwkt_seq_t a, lwkt_seq_t b)
+{
+	return (s64)(a - b) < 0;
+}
+
 struct lwkt_ipiq_slot {
 	ipifunc_t func;
 	void *arg;
@@ -63,17 +79,17 @@ struct lwkt_ipiq_slot {
  *
  * The producer's and the consumer's indices sit on separate cache lines so
  * the two CPUs do not bounce one line on every message. Indices are free
- * running u32 counters (the slot is index & LWKT_IPIQ_MASK); differences
- * are taken modulo 2^32.
+ * running lwkt_seq_t counters (the slot is index & LWKT_IPIQ_MASK);
+ * differences are taken modulo 2^64, order by lwkt_seq_before().
  */
 struct lwkt_ipiq {
 	/* Source CPU only. */
-	u32 ip_windex;		/* next slot to write; release-published */
+	lwkt_seq_t ip_windex;	/* next slot to write; release-published */
 	u32 ip_hiwat;		/* deepest the FIFO has been */
 	u64 ip_sent;
 	/* Target CPU only. */
-	u32 ip_rindex __attribute__((aligned(64)));	/* next slot to read */
-	u32 ip_xindex;		/* functions run so far (lwkt_wait_ipiq) */
+	lwkt_seq_t ip_rindex __attribute__((aligned(64)));	/* next to read */
+	lwkt_seq_t ip_xindex;	/* functions run so far (lwkt_wait_ipiq) */
 	u64 ip_received;
 	struct lwkt_ipiq_slot ip_slot[LWKT_IPIQ_SIZE]
 		__attribute__((aligned(64)));
@@ -91,10 +107,12 @@ struct lwkt_ipiq {
  * for room, draining this CPU's own incoming queues meanwhile so two CPUs
  * flooding each other make progress (counted once in ipiq_fifofull).
  *
- * Return: the message's sequence number for lwkt_wait_ipiq(); 0 for the
- * current CPU (already run).
+ * Return: the message's sequence number for lwkt_wait_ipiq(); 0 (nothing
+ * to wait for) for the current CPU (already run), and when called outside
+ * LWKT context (nothing sent; one log line).
  */
-int lwkt_send_ipiq(struct lwkt_globaldata *target, ipifunc_t func, void *arg);
+lwkt_seq_t lwkt_send_ipiq(struct lwkt_globaldata *target, ipifunc_t func,
+			  void *arg);
 
 /**
  * lwkt_send_ipiq_bycpu - lwkt_send_ipiq() to CPU number @cpu
@@ -102,10 +120,10 @@ int lwkt_send_ipiq(struct lwkt_globaldata *target, ipifunc_t func, void *arg);
  * @func:	as for lwkt_send_ipiq()
  * @arg:	its argument
  *
- * Return: the sequence number, or -LWKT_EINVAL (one log line) when @cpu is
- * not a hosted CPU.
+ * Return: the sequence number as lwkt_send_ipiq(); 0 (nothing sent, one
+ * log line) when @cpu is not a hosted CPU.
  */
-int lwkt_send_ipiq_bycpu(int cpu, ipifunc_t func, void *arg);
+lwkt_seq_t lwkt_send_ipiq_bycpu(int cpu, ipifunc_t func, void *arg);
 
 /**
  * lwkt_send_ipiq_mask - lwkt_send_ipiq() to every CPU in @mask
@@ -129,10 +147,10 @@ int lwkt_send_ipiq_mask(lwkt_cpumask_t mask, ipifunc_t func, void *arg);
  * target whose host sleeps in Linux is woken (it has no clock tick to
  * notice the message otherwise). Waits for room like lwkt_send_ipiq().
  *
- * Return: the sequence number (0 for the current CPU).
+ * Return: the sequence number as lwkt_send_ipiq() (0 for the current CPU).
  */
-int lwkt_send_ipiq_passive(struct lwkt_globaldata *target, ipifunc_t func,
-			   void *arg);
+lwkt_seq_t lwkt_send_ipiq_passive(struct lwkt_globaldata *target,
+				  ipifunc_t func, void *arg);
 
 /**
  * lwkt_send_ipiq_nowait - lwkt_send_ipiq() that never waits for room
@@ -140,8 +158,14 @@ int lwkt_send_ipiq_passive(struct lwkt_globaldata *target, ipifunc_t func,
  * @func:	as for lwkt_send_ipiq()
  * @arg:	its argument
  *
- * Return: the sequence number, or -LWKT_ENOBUFS when the FIFO is nearly
- * full (nothing queued; counted in ipiq_fifofull).
+ * Like DragonFly's, it returns a status, not a sequence number, so that a
+ * failure can never be mistaken for one: to wait for the message, wait for
+ * lwkt_seq_ipiq(@target) read after a successful send (it names this
+ * message or a later one of this CPU to @target).
+ *
+ * Return: 0 when queued (or run, for the current CPU); -LWKT_ENOBUFS when
+ * the FIFO is nearly full (nothing queued; counted in ipiq_fifofull);
+ * -LWKT_EINVAL outside LWKT context (one log line).
  */
 int lwkt_send_ipiq_nowait(struct lwkt_globaldata *target, ipifunc_t func,
 			  void *arg);
@@ -156,17 +180,33 @@ int lwkt_send_ipiq_nowait(struct lwkt_globaldata *target, ipifunc_t func,
  * Return: that sequence number (the FIFO's write index); 0 when @target is
  * the current CPU.
  */
-int lwkt_seq_ipiq(struct lwkt_globaldata *target);
+lwkt_seq_t lwkt_seq_ipiq(struct lwkt_globaldata *target);
 
 /**
  * lwkt_wait_ipiq - wait until @target has run message @seq of ours
  * @target:	the CPU the message went to
- * @seq:	returned by a send to @target (0: nothing to wait for)
+ * @seq:	returned by a send to @target or by lwkt_seq_ipiq() (0:
+ *		nothing to wait for)
  *
  * Spins (no switch: callable inside critical sections and from IPI
- * functions), draining this CPU's own incoming queues meanwhile.
+ * functions), draining this CPU's own incoming queues meanwhile. Compares
+ * with lwkt_seq_before(): right across the wrap.
  */
-void lwkt_wait_ipiq(struct lwkt_globaldata *target, int seq);
+void lwkt_wait_ipiq(struct lwkt_globaldata *target, lwkt_seq_t seq);
+
+/**
+ * lwkt_ipiq_set_base - for tests: move an empty FIFO's indices to @base
+ * @src:	the source CPU of the FIFO into the current CPU
+ * @base:	the new write, read and done index
+ *
+ * Lets a test reach the wrap of the sequence numbers (2^31, 2^32, 2^64)
+ * without sending billions of messages first. From LWKT context on the
+ * FIFO's target CPU, while @src sends nothing to it.
+ *
+ * Return: 0; -LWKT_EBUSY when the FIFO is not empty (a message queued or
+ * still running); -LWKT_EINVAL for a bad @src or outside LWKT context.
+ */
+int lwkt_ipiq_set_base(int src, lwkt_seq_t base);
 
 /**
  * lwkt_process_ipiq - run every message queued for the current CPU

@@ -139,8 +139,8 @@ void lwkt_replymsg(lwkt_msg_t msg, int error);
  * @msg:	a message sent by the caller, whose reply port the caller owns
  *
  * Takes an asynchronous reply off the reply port's queue.
- * Return: @msg->ms_error; -LWKT_EINVAL when the caller does not own the
- * reply port.
+ * Return: @msg->ms_error; -LWKT_EINVAL (one log line) when the caller does
+ * not own the reply port or is not an LWKT thread.
  */
 int lwkt_waitmsg(lwkt_msg_t msg);
 
@@ -151,7 +151,7 @@ int lwkt_waitmsg(lwkt_msg_t msg);
  * When switching is refused (a Linux lock held), spins instead of sleeping.
  *
  * Return: the message (QUEUED cleared); NULL when the caller does not own
- * the port (reported, one log line).
+ * the port or is not an LWKT thread (reported, one log line).
  */
 lwkt_msg_t lwkt_waitport(lwkt_port_t port);
 

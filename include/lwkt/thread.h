@@ -74,6 +74,9 @@ struct lwkt_tokref;	/* tokens: include/lwkt/token.h */
 #endif
 #define LWKT_MAXCOMLEN		31	/* td_comm length, without the NUL */
 
+/* td_refs: a thread sleeps in lwkt_wait_free() (above any hold count). */
+#define TD_REFS_WAITER		(1 << 30)
+
 /**
  * struct lwkt_thread - one light weight kernel thread
  * @td_threadq:		link on a run queue, the free-thread cache or the
@@ -87,7 +90,8 @@ struct lwkt_tokref;	/* tokens: include/lwkt/token.h */
  * @td_sp:		saved stack pointer while switched out
  * @td_kstack:		lowest address of the stack; NULL: none (idle thread)
  * @td_kstack_size:	stack size, bytes
- * @td_refs:		lwkt_hold() references (atomic)
+ * @td_refs:		lwkt_hold() references (atomic), plus TD_REFS_WAITER
+ *			while a thread sleeps in lwkt_wait_free()
  * @td_preempted:	the thread this one preempted, resumed when it blocks
  * @td_preemptable:	called when the thread is scheduled locally, usually
  *			lwkt_preempt(); NULL: never preempts
@@ -190,9 +194,28 @@ void lwkt_init_thread(thread_t td, void *stack, int stksize, int flags,
  *
  * Builds the first switch frame on @td's stack (DragonFly's
  * cpu_set_thread_handler()). lwkt_create() calls it; call it yourself to
- * create a thread with a non-default stack size.
+ * create a thread with a non-default stack size. In kernel C this is a
+ * macro for lwkt_set_entry_owned(THIS_MODULE, ...): the module whose
+ * @func the thread will run stays pinned, as with lwkt_create().
  */
 void lwkt_set_entry(thread_t td, void (*func)(void *), void *arg);
+
+/**
+ * lwkt_set_entry_owned - lwkt_set_entry() on behalf of @owner
+ * @owner:	in the kernel, the module @func belongs to: pinned (a module
+ *		reference) until the thread is recycled (reaped after it
+ *		exits, or lwkt_free_thread()). NULL: nothing to pin. One
+ *		owner per thread: a second call keeps the first owner.
+ * @td:		as for lwkt_set_entry()
+ * @func:	as for lwkt_set_entry()
+ * @arg:	its argument
+ */
+void lwkt_set_entry_owned(void *owner, thread_t td, void (*func)(void *),
+			  void *arg);
+
+#if defined(__KERNEL__) && !defined(__cplusplus)
+#define lwkt_set_entry(...)	lwkt_set_entry_owned(THIS_MODULE, __VA_ARGS__)
+#endif
 
 /**
  * lwkt_create - create a thread and (usually) schedule it
@@ -288,15 +311,22 @@ void lwkt_hold(thread_t td);
  * lwkt_rele - drop a lwkt_hold() reference
  * @td:	the thread
  *
- * Dropping the last one wakes a thread sleeping in lwkt_wait_free(@td).
+ * From any CPU, an IPI function, or outside LWKT context. Dropping the
+ * last one wakes a thread sleeping in lwkt_wait_free(@td): on the
+ * sleeper's CPU (an IPI message, or from outside LWKT context a call that
+ * waits for that CPU, so the caller must be able to sleep then). @td is
+ * not touched once it may be recycled. Dropping a reference @td does not
+ * have panics.
  */
 void lwkt_rele(thread_t td);
 
 /**
  * lwkt_wait_free - sleep until @td has no lwkt_hold() reference
- * @td:	the thread (of this CPU)
+ * @td:	the thread, of any CPU
  *
  * One waiter per thread. Must be called from an LWKT thread that may block.
+ * Returns only once the last lwkt_rele() has finished with @td: an exited
+ * @td may be recycled by its CPU from then on.
  */
 void lwkt_wait_free(thread_t td);
 
@@ -401,18 +431,20 @@ void lwkt_yield_quick(void);
 /**
  * lwkt_setpri - change a thread's priority
  * @td:		a thread of this CPU
- * @pri:	new priority; TDPRI_CRIT multiples add critical levels
+ * @pri:	new base priority, 0..TDPRI_MAX
  *
  * Keeps the critical-section count; requeues at the tail even at the same
  * priority; never switches by itself (lwkt_checkpri_self() / yield for that)
  * and runs no deferred work: what is pending waits for the caller's next
- * crit_exit() or switch.
+ * crit_exit() or switch. A @pri outside 0..TDPRI_MAX (it would spill into
+ * the critical-section count above the low 5 bits) is refused: one log
+ * line, @td unchanged.
  */
 void lwkt_setpri(thread_t td, int pri);
 
 /**
  * lwkt_setpri_self - change the current thread's priority
- * @pri:	0..TDPRI_MAX
+ * @pri:	0..TDPRI_MAX; out of range: refused as by lwkt_setpri()
  */
 void lwkt_setpri_self(int pri);
 
@@ -457,7 +489,7 @@ void crit_panic(void);
 
 /* Knobs (debugfs in the kernel, plain globals in userland). */
 extern u32 lwkt_untimely_switch;	/* yield_quick forces a switch */
-extern u32 lwkt_panic_on_cscount;	/* reserved: stored, not consulted */
+extern u32 lwkt_panic_on_cscount;	/* a switch while mastering a cpusync panics */
 
 LWKT_EXTERN_C_END
 

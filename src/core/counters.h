@@ -13,7 +13,8 @@
  * sent to other CPUs; ipiq_received: messages run here (from others);
  * ipiq_kicks / ipiq_kicks_avoided: sends that did / did not need a real
  * IPI; migrations: threads adopted by this CPU; host_calls: calls from
- * outside LWKT context run here (src/core/fcall.cc).
+ * outside LWKT context run here (src/core/fcall.cc); cscount: switches by a
+ * thread that was mastering a cpusync (DragonFly's "cscount" check).
  */
 #ifndef LWKT_CORE_COUNTERS_H
 #define LWKT_CORE_COUNTERS_H
@@ -36,7 +37,8 @@
 	X(ipiq_kicks_avoided)		\
 	X(ipiq_received)		\
 	X(migrations)			\
-	X(host_calls)
+	X(host_calls)			\
+	X(cscount)
 
 struct lwkt_counters {
 #define LWKT_COUNTER_FIELD(name) u64 name;

@@ -85,6 +85,7 @@ extern "C" void lwkt_cpusync_start(struct lwkt_cpusync *cs)
 
 	crit_enter_gd(gd);	/* until lwkt_cpusync_finish() */
 	spin_lock(gd, &g_initiator_lock);
+	++gd->gd_cscount;	/* lwkt_switch() checks it */
 	cs->cs_count = 0;
 	cs->cs_left = 0;
 	cs->cs_release = 0;
@@ -95,8 +96,11 @@ extern "C" void lwkt_cpusync_start(struct lwkt_cpusync *cs)
 		if (!(cs->cs_mask & LWKT_CPUMASK(cpu)) || cpu == gd->gd_cpuid)
 			continue;
 		target = lwkt_plat_cpu_gd(cpu);
-		if (target && lwkt_send_ipiq(target, held, cs) > 0)
+		/* Not this CPU, from LWKT context: always queued. */
+		if (target) {
+			lwkt_send_ipiq(target, held, cs);
 			++n;
+		}
 	}
 	cs->cs_ncpus = n;
 	wait_count(gd, &cs->cs_count, n, "cpusync check-ins", -1);
@@ -111,6 +115,7 @@ extern "C" void lwkt_cpusync_finish(struct lwkt_cpusync *cs)
 	__atomic_store_n(&cs->cs_release, 1, __ATOMIC_RELEASE);
 	wait_count(gd, &cs->cs_left, cs->cs_ncpus, "held cpus to leave a cpusync",
 		   -1);
+	--gd->gd_cscount;
 	spin_unlock(&g_initiator_lock);
 	crit_exit_gd(gd);
 }

@@ -27,7 +27,7 @@ namespace {
 
 enum class SendMode { kick, passive, nowait };
 
-inline u32 load_acquire(const u32 *p)
+inline lwkt_seq_t load_acquire(const lwkt_seq_t *p)
 {
 	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
 }
@@ -40,7 +40,7 @@ u32 drain_one(struct lwkt_globaldata *gd, u32 src, struct lwkt_ipiq *ip,
 	      u32 budget)
 {
 	u32 n = 0;
-	u32 ri;
+	lwkt_seq_t ri;
 
 	/* Re-read rindex every time: a function may drain nested (cpusync). */
 	while (n < budget &&
@@ -50,11 +50,12 @@ u32 drain_one(struct lwkt_globaldata *gd, u32 src, struct lwkt_ipiq *ip,
 		void *arg = slot->arg;
 
 		__atomic_store_n(&ip->ip_rindex, ri + 1, __ATOMIC_RELEASE);
-		trace_ipiq_run(static_cast<int>(src), gd->gd_cpuid, ri + 1,
+		trace_ipiq_run(static_cast<int>(src), gd->gd_cpuid,
+			       static_cast<u32>(ri + 1),
 			       reinterpret_cast<void *>(func));
 		func(arg);
 		/* Never backwards: a nested drain may have run later ones. */
-		if (static_cast<s32>(ri + 1 - ip->ip_xindex) > 0)
+		if (lwkt_seq_before(ip->ip_xindex, ri + 1))
 			__atomic_store_n(&ip->ip_xindex, ri + 1,
 					 __ATOMIC_RELEASE);
 		++n;
@@ -92,13 +93,18 @@ void wait_for_room(struct lwkt_globaldata *gd, struct lwkt_globaldata *target,
 	}
 }
 
-int send(struct lwkt_globaldata *target, ipifunc_t func, void *arg,
-	 SendMode mode)
+/*
+ * Queue one message. Return: its sequence number (0: ran here at once), or
+ * 0 with *full set when a nowait send found no room.
+ */
+lwkt_seq_t send(struct lwkt_globaldata *target, ipifunc_t func, void *arg,
+		SendMode mode, bool *full = nullptr)
 {
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	struct lwkt_thread *td = gd->gd_curthread;
 	struct lwkt_ipiq *ip;
-	u32 wi, depth;
+	lwkt_seq_t wi;
+	u32 depth;
 
 	if (target == gd) {
 		/* DragonFly: to yourself is a direct call, in a critical section. */
@@ -117,7 +123,8 @@ int send(struct lwkt_globaldata *target, ipifunc_t func, void *arg,
 		if (mode == SendMode::nowait) {
 			kick(gd, target);
 			crit_exit_quick(td);
-			return -LWKT_ENOBUFS;
+			*full = true;
+			return 0;
 		}
 		wait_for_room(gd, target, ip);
 		wi = ip->ip_windex;	/* nested sends may have moved it */
@@ -129,12 +136,13 @@ int send(struct lwkt_globaldata *target, ipifunc_t func, void *arg,
 	 * target's flags below must not pass it.
 	 */
 	__atomic_exchange_n(&ip->ip_windex, wi + 1, __ATOMIC_SEQ_CST);
-	depth = wi + 1 - __atomic_load_n(&ip->ip_rindex, __ATOMIC_RELAXED);
+	depth = static_cast<u32>(wi + 1 -
+				 __atomic_load_n(&ip->ip_rindex, __ATOMIC_RELAXED));
 	if (depth > ip->ip_hiwat)
 		ip->ip_hiwat = depth;
 	++ip->ip_sent;
 	++gd->gd_cnt.ipiq_count;
-	trace_ipiq_send(gd->gd_cpuid, target->gd_cpuid, wi + 1,
+	trace_ipiq_send(gd->gd_cpuid, target->gd_cpuid, static_cast<u32>(wi + 1),
 			reinterpret_cast<void *>(func));
 
 	/*
@@ -151,7 +159,7 @@ int send(struct lwkt_globaldata *target, ipifunc_t func, void *arg,
 		lwkt_plat_wake(target);
 	}
 	crit_exit_quick(td);
-	return static_cast<int>(wi + 1);
+	return wi + 1;
 }
 
 bool in_context(const char *what)
@@ -204,7 +212,7 @@ bool ipiq_drained(struct lwkt_globaldata *gd)
 		return true;
 	for (u32 src = 0; src < gd->gd_ncpus; ++src) {
 		struct lwkt_ipiq *ip = &gd->gd_ipiq[src];
-		u32 wi = load_acquire(&ip->ip_windex);
+		lwkt_seq_t wi = load_acquire(&ip->ip_windex);
 
 		if (load_acquire(&ip->ip_xindex) != wi)
 			return false;
@@ -216,37 +224,40 @@ bool ipiq_drained(struct lwkt_globaldata *gd)
 
 using namespace lwkt;
 
-extern "C" int lwkt_send_ipiq(struct lwkt_globaldata *target, ipifunc_t func,
-			      void *arg)
+extern "C" lwkt_seq_t lwkt_send_ipiq(struct lwkt_globaldata *target,
+				     ipifunc_t func, void *arg)
 {
 	if (!in_context("lwkt_send_ipiq"))
-		return -LWKT_EINVAL;
+		return 0;
 	return send(target, func, arg, SendMode::kick);
 }
 
-extern "C" int lwkt_send_ipiq_passive(struct lwkt_globaldata *target,
-				      ipifunc_t func, void *arg)
+extern "C" lwkt_seq_t lwkt_send_ipiq_passive(struct lwkt_globaldata *target,
+					     ipifunc_t func, void *arg)
 {
 	if (!in_context("lwkt_send_ipiq_passive"))
-		return -LWKT_EINVAL;
+		return 0;
 	return send(target, func, arg, SendMode::passive);
 }
 
 extern "C" int lwkt_send_ipiq_nowait(struct lwkt_globaldata *target,
 				     ipifunc_t func, void *arg)
 {
+	bool full = false;
+
 	if (!in_context("lwkt_send_ipiq_nowait"))
 		return -LWKT_EINVAL;
-	return send(target, func, arg, SendMode::nowait);
+	send(target, func, arg, SendMode::nowait, &full);
+	return full ? -LWKT_ENOBUFS : 0;
 }
 
-extern "C" int lwkt_send_ipiq_bycpu(int cpu, ipifunc_t func, void *arg)
+extern "C" lwkt_seq_t lwkt_send_ipiq_bycpu(int cpu, ipifunc_t func, void *arg)
 {
 	struct lwkt_globaldata *target = lwkt_plat_cpu_gd(cpu);
 
 	if (!target) {
 		lwkt_plat_log("lwkt_send_ipiq_bycpu: cpu %d is not hosted", cpu);
-		return -LWKT_EINVAL;
+		return 0;
 	}
 	return lwkt_send_ipiq(target, func, arg);
 }
@@ -266,8 +277,10 @@ extern "C" int lwkt_send_ipiq_mask(lwkt_cpumask_t mask, ipifunc_t func,
 		if (!(mask & LWKT_CPUMASK(cpu)) || cpu == self)
 			continue;
 		target = lwkt_plat_cpu_gd(cpu);
-		if (target && send(target, func, arg, SendMode::kick) >= 0)
+		if (target) {
+			send(target, func, arg, SendMode::kick);
 			++sent;
+		}
 	}
 	if (self >= 0 && self < LWKT_MAXCPU_MASK && (mask & LWKT_CPUMASK(self))) {
 		send(gd, func, arg, SendMode::kick);
@@ -276,17 +289,40 @@ extern "C" int lwkt_send_ipiq_mask(lwkt_cpumask_t mask, ipifunc_t func,
 	return sent;
 }
 
-extern "C" int lwkt_seq_ipiq(struct lwkt_globaldata *target)
+extern "C" lwkt_seq_t lwkt_seq_ipiq(struct lwkt_globaldata *target)
 {
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 
 	if (target == gd)
 		return 0;
-	return static_cast<int>(__atomic_load_n(
-		&target->gd_ipiq[gd->gd_cpuid].ip_windex, __ATOMIC_RELAXED));
+	return __atomic_load_n(&target->gd_ipiq[gd->gd_cpuid].ip_windex,
+			       __ATOMIC_RELAXED);
 }
 
-extern "C" void lwkt_wait_ipiq(struct lwkt_globaldata *target, int seq)
+extern "C" int lwkt_ipiq_set_base(int src, lwkt_seq_t base)
+{
+	struct lwkt_globaldata *gd = lwkt_mycpu();
+	struct lwkt_ipiq *ip;
+	int rc = 0;
+
+	if (!gd || !gd->gd_ipiq || src < 0 ||
+	    static_cast<u32>(src) >= gd->gd_ncpus || src == gd->gd_cpuid)
+		return -LWKT_EINVAL;
+	ip = &gd->gd_ipiq[src];
+	crit_enter_gd(gd);	/* no drain of ours comes in between */
+	if (load_acquire(&ip->ip_windex) != ip->ip_rindex ||
+	    ip->ip_xindex != ip->ip_rindex) {
+		rc = -LWKT_EBUSY;
+	} else {
+		__atomic_store_n(&ip->ip_rindex, base, __ATOMIC_RELEASE);
+		__atomic_store_n(&ip->ip_xindex, base, __ATOMIC_RELEASE);
+		__atomic_store_n(&ip->ip_windex, base, __ATOMIC_SEQ_CST);
+	}
+	crit_exit_gd(gd);
+	return rc;
+}
+
+extern "C" void lwkt_wait_ipiq(struct lwkt_globaldata *target, lwkt_seq_t seq)
 {
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	struct lwkt_thread *td = gd->gd_curthread;
@@ -297,8 +333,7 @@ extern "C" void lwkt_wait_ipiq(struct lwkt_globaldata *target, int seq)
 	ip = &target->gd_ipiq[gd->gd_cpuid];
 	crit_enter_quick(td);
 	LongWait lw("its IPI to run", target->gd_cpuid);
-	while (static_cast<s32>(load_acquire(&ip->ip_xindex) -
-				static_cast<u32>(seq)) < 0) {
+	while (lwkt_seq_before(load_acquire(&ip->ip_xindex), seq)) {
 		spin_serving_ipis(gd);
 		lw.over(gd);
 	}

@@ -298,11 +298,14 @@ extern "C" void lwkt_replymsg(lwkt_msg_t msg, int error)
 
 extern "C" int lwkt_waitmsg(lwkt_msg_t msg)
 {
+	if (refuse_foreign("lwkt_waitmsg"))
+		return -LWKT_EINVAL;
+
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	struct lwkt_thread *td = gd->gd_curthread;
 	struct lwkt_port *port = msg->ms_reply_port;
 
-	if (!lwkt_in_lwkt_context() || port->mp_td != td) {
+	if (port->mp_td != td) {
 		lwkt_plat_log("lwkt_waitmsg: %s does not own the reply port",
 			      td->td_comm);
 		return -LWKT_EINVAL;
@@ -320,10 +323,13 @@ extern "C" int lwkt_waitmsg(lwkt_msg_t msg)
 
 extern "C" lwkt_msg_t lwkt_waitport(lwkt_port_t port)
 {
+	if (refuse_foreign("lwkt_waitport"))
+		return nullptr;
+
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	struct lwkt_thread *td = gd->gd_curthread;
 
-	if (!lwkt_in_lwkt_context() || port->mp_td != td) {
+	if (port->mp_td != td) {
 		lwkt_plat_log("lwkt_waitport: %s does not own the port",
 			      td->td_comm);
 		return nullptr;

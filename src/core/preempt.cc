@@ -118,4 +118,11 @@ extern "C" void lwkt_preempt(struct lwkt_thread *ntd, int critpri)
 		lwkt_plat_panic("lwkt_preempt: MP lock not held through preemption");
 	ntd->td_preempted = nullptr;
 	td->td_flags &= ~(TDF_PREEMPT_LOCK | TDF_PREEMPT_DONE);
+	/*
+	 * ntd exited: the reaper passed it over while it still named us in
+	 * td_preempted. Recycle it now rather than at the next idle pass
+	 * (its owner module stays pinned until then).
+	 */
+	if (ntd->td_flags & TDF_EXITING)
+		lwkt_reap(gd);
 }

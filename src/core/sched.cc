@@ -44,6 +44,19 @@ inline void setpri_locked(struct lwkt_thread *td, int pri)
 	}
 }
 
+/*
+ * The base priority is the low 5 bits of td_pri: anything above TDPRI_MAX
+ * would add critical-section levels the thread never entered.
+ */
+bool pri_out_of_range(const char *fn, int pri)
+{
+	if (pri >= 0 && pri <= TDPRI_MAX)
+		return false;
+	lwkt_plat_log("%s: priority %d out of range 0..%d, ignored", fn, pri,
+		      TDPRI_MAX);
+	return true;
+}
+
 void schedule_remote(void *arg)
 {
 	schedule_in_crit(lwkt_mycpu(), static_cast<struct lwkt_thread *>(arg));
@@ -151,12 +164,13 @@ extern "C" void lwkt_deschedule(struct lwkt_thread *td)
 
 extern "C" void lwkt_setpri(struct lwkt_thread *td, int pri)
 {
+	if (__builtin_expect(pri_out_of_range("lwkt_setpri", pri), 0))
+		return;
 	if (__builtin_expect(!lwkt_in_lwkt_context(), 0))
 		return foreign_setpri(td, pri);
 
 	struct lwkt_thread *cur = curthread;
 
-	LWKT_ASSERT(pri >= 0);
 	LWKT_ASSERT(td->td_gd == lwkt_mycpu());
 	crit_enter_quick(cur);
 	setpri_locked(td, pri);
@@ -168,7 +182,8 @@ extern "C" void lwkt_setpri_self(int pri)
 {
 	struct lwkt_thread *td = curthread;
 
-	LWKT_ASSERT(pri >= 0 && pri <= TDPRI_MAX);
+	if (__builtin_expect(pri_out_of_range("lwkt_setpri_self", pri), 0))
+		return;
 	crit_enter_quick(td);
 	setpri_locked(td, pri);
 	crit_exit_noyield(td);

@@ -20,6 +20,19 @@ void switch_refused(struct lwkt_globaldata *gd, struct lwkt_thread *td)
 	++gd->gd_cnt.switch_refused;
 }
 
+/*
+ * td switches while this CPU masters a cpusync: the held CPUs spin until
+ * it comes back. DragonFly counted it and panicked if asked to.
+ */
+static __attribute__((noinline, cold)) void
+cscount_switch(struct lwkt_globaldata *gd, struct lwkt_thread *td)
+{
+	++gd->gd_cnt.cscount;
+	if (__atomic_load_n(&lwkt_panic_on_cscount, __ATOMIC_RELAXED))
+		lwkt_plat_panic("lwkt_switch: thread %s switches while mastering a cpusync",
+				td->td_comm);
+}
+
 void switch_tail(struct lwkt_globaldata *gd)
 {
 	struct lwkt_thread *prev = gd->gd_prevthread;
@@ -143,10 +156,15 @@ extern "C" void lwkt_switch(void)
 	struct lwkt_thread *td = gd->gd_curthread;
 	struct lwkt_thread *ntd;
 
-	if (__builtin_expect(gd->gd_intr_nesting_level != 0, 0)) {
-		lwkt_plat_panic("lwkt_switch: called from interrupt context (thread %s)",
-				td->td_comm);
-		return;
+	/* One test for both: they share a cache line and are almost never set. */
+	if (__builtin_expect((gd->gd_intr_nesting_level | gd->gd_cscount) != 0,
+			     0)) {
+		if (gd->gd_intr_nesting_level) {
+			lwkt_plat_panic("lwkt_switch: called from interrupt context (thread %s)",
+					td->td_comm);
+			return;
+		}
+		cscount_switch(gd, td);
 	}
 	if (__builtin_expect(!lwkt_plat_switch_allowed(gd, td), 0)) {
 		switch_refused(gd, td);

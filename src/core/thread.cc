@@ -228,14 +228,24 @@ struct lwkt_thread *lwkt::alloc_unlinked(struct lwkt_thread *td, int stksize,
 	return td;
 }
 
-extern "C" void lwkt_set_entry(struct lwkt_thread *td, void (*func)(void *),
-			       void *arg)
+extern "C" void lwkt_set_entry_owned(void *owner, struct lwkt_thread *td,
+				     void (*func)(void *), void *arg)
 {
 	LWKT_ASSERT(td->td_kstack && !(td->td_flags & (TDF_RUNNING | TDF_RUNQ)));
 	td->td_func = func;
 	td->td_arg = arg;
 	arch_init_frame(td);
 	lwkt_plat_thread_setup(td);
+	/* Before it can run, and so exit: the owner stays pinned until then. */
+	if (owner)
+		lwkt_plat_thread_owner(td, owner);
+}
+
+/* Kernel C callers reach lwkt_set_entry_owned() through a macro instead. */
+extern "C" void lwkt_set_entry(struct lwkt_thread *td, void (*func)(void *),
+			       void *arg)
+{
+	lwkt_set_entry_owned(nullptr, td, func, arg);
 }
 
 namespace lwkt {
@@ -280,16 +290,14 @@ int lwkt::create_thread(void (*func)(void *), void *arg,
 		return -LWKT_ENOMEM;
 	if (tdp)
 		*tdp = td;
-	lwkt_set_entry(td, func, arg);
+	/* Named first: a failed pin is reported with the name. */
+	lwkt_set_comm(td, "%s", comm);
+	lwkt_set_entry_owned(owner, td, func, arg);
 	/*
 	 * DragonFly added TDF_VERBOSE to every kthread; here it is the
 	 * caller's choice (thousands of test threads would flood the log).
 	 */
 	td->td_flags |= static_cast<u32>(tdflags);
-	lwkt_set_comm(td, "%s", comm);
-	/* Before it can run, and so exit: the owner stays pinned until then. */
-	if (owner)
-		lwkt_plat_thread_owner(td, owner);
 	if (outside) {
 		int err = lwkt_plat_run_on(gd->gd_cpuid, start_copied, &td,
 					   sizeof(td));
@@ -366,6 +374,7 @@ extern "C" void lwkt_exit(void)
 {
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	struct lwkt_thread *td = gd->gd_curthread;
+	int lent;
 
 	LWKT_ASSERT(td != &gd->gd_idlethread);
 	if (td->td_flags & TDF_VERBOSE)
@@ -373,7 +382,13 @@ extern "C" void lwkt_exit(void)
 			      td->td_comm);
 	crit_enter_quick(td);
 	trace_thread_exit(td);
-	if (__builtin_expect(td->td_toks || td->td_mpcount, 0)) {
+	/*
+	 * A preemptor's count includes what the thread it preempted lent it
+	 * (lwkt_preempt()); lwkt_switch() gives that back when we switch
+	 * away. Only the rest is ours. Tokens are never lent.
+	 */
+	lent = td->td_preempted ? td->td_preempted->td_mpcount : 0;
+	if (__builtin_expect(td->td_toks || td->td_mpcount != lent, 0)) {
 		/*
 		 * DragonFly 2005 checked nothing here. A token names its
 		 * holder, so an abandoned one would stay held forever.
@@ -382,7 +397,7 @@ extern "C" void lwkt_exit(void)
 			      td->td_toks ? "tokens" : "the MP lock");
 		rel_all_tokens(td);
 		td->td_toks = nullptr;
-		td->td_mpcount = 0;
+		td->td_mpcount = lent;
 	}
 	runq_dequeue(td);
 	AllList::remove(td);
@@ -439,6 +454,43 @@ extern "C" void lwkt_set_comm(struct lwkt_thread *td, const char *ctl, ...)
 	__builtin_va_end(ap);
 }
 
+/*
+ * References and lwkt_wait_free(), from any CPU or from outside LWKT
+ * context. td_refs is one word: the holds, plus TD_REFS_WAITER while a
+ * thread sleeps in lwkt_wait_free() (td_freewait names it). Any nonzero
+ * value keeps td from being reaped.
+ *
+ * The waiter sets td_freewait, then the bit, with one compare-and-swap
+ * that also checks the holds are still there: a release either comes
+ * before it (the waiter sees 0 and does not sleep) or sees the bit.
+ * The release that drops the last hold with the bit set leaves the bit
+ * alone (td stays unreapable) and has free_wakeup() run on the waiter's
+ * CPU; there, the bit is cleared last, and the waiter, which cannot run
+ * meanwhile, is scheduled. So the releaser never touches td once it may
+ * be recycled, and the waiter never returns before its wakeup was issued.
+ */
+namespace {
+
+void free_wakeup(void *arg)
+{
+	auto *td = static_cast<struct lwkt_thread *>(arg);
+	struct lwkt_thread *w = __atomic_load_n(&td->td_freewait,
+						__ATOMIC_RELAXED);
+
+	__atomic_store_n(&td->td_freewait, nullptr, __ATOMIC_RELAXED);
+	/* From here td may be recycled by its CPU: not touched again. */
+	__atomic_fetch_and(&td->td_refs, ~TD_REFS_WAITER, __ATOMIC_RELEASE);
+	lwkt_schedule(w);	/* w is this CPU's: a local schedule */
+}
+
+/* From outside LWKT context the thread travels by value (src/platform.h). */
+void free_wakeup_copied(void *p)
+{
+	free_wakeup(*static_cast<struct lwkt_thread **>(p));
+}
+
+} // namespace
+
 extern "C" void lwkt_hold(struct lwkt_thread *td)
 {
 	__atomic_fetch_add(&td->td_refs, 1, __ATOMIC_RELAXED);
@@ -446,24 +498,41 @@ extern "C" void lwkt_hold(struct lwkt_thread *td)
 
 extern "C" void lwkt_rele(struct lwkt_thread *td)
 {
-	struct lwkt_globaldata *gd = lwkt_mycpu();
+	int old = __atomic_load_n(&td->td_refs, __ATOMIC_ACQUIRE);
 	struct lwkt_thread *w;
-	int refs;
+	struct lwkt_globaldata *wgd;
 
-	/*
-	 * Inside a critical section: nothing on this CPU can reap td between
-	 * the last reference going and the waiter being woken. Only on td's
-	 * own CPU: nothing orders td_refs and td_freewait against a waiter
-	 * or the reaper on another one.
-	 */
-	crit_enter_gd(gd);
-	refs = __atomic_sub_fetch(&td->td_refs, 1, __ATOMIC_ACQ_REL);
-	LWKT_ASSERT(refs >= 0);
-	if (refs == 0 && (w = td->td_freewait) != nullptr) {
-		td->td_freewait = nullptr;
-		lwkt_schedule(w);
+	for (;;) {
+		if (__builtin_expect(!(old & ~TD_REFS_WAITER), 0)) {
+			lwkt_plat_panic("lwkt_rele: thread %s has no reference",
+					td->td_comm);
+			return;
+		}
+		if (old != (TD_REFS_WAITER | 1)) {
+			/* Not the last hold, or nobody waits: nothing else. */
+			if (__atomic_compare_exchange_n(&td->td_refs, &old,
+							old - 1, false,
+							__ATOMIC_RELEASE,
+							__ATOMIC_ACQUIRE))
+				return;
+			continue;
+		}
+		/* Set before the bit, which our acquire saw: ordered. */
+		w = __atomic_load_n(&td->td_freewait, __ATOMIC_RELAXED);
+		if (__atomic_compare_exchange_n(&td->td_refs, &old,
+						TD_REFS_WAITER, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			break;
 	}
-	crit_exit_gd(gd);
+	/* w sleeps in lwkt_wait_free() until free_wakeup() ran: it stays. */
+	wgd = __atomic_load_n(&w->td_gd, __ATOMIC_ACQUIRE);
+	if (lwkt_in_lwkt_context())
+		lwkt_send_ipiq(wgd, free_wakeup, td);	/* ours: a direct call */
+	else if (lwkt_plat_run_on(wgd->gd_cpuid, free_wakeup_copied, &td,
+				  sizeof(td)))
+		lwkt_plat_log("lwkt_rele: cannot reach cpu %d to wake %s",
+			      wgd->gd_cpuid, w->td_comm);
 }
 
 extern "C" void lwkt_wait_free(struct lwkt_thread *td)
@@ -471,10 +540,34 @@ extern "C" void lwkt_wait_free(struct lwkt_thread *td)
 	struct lwkt_thread *self = curthread;
 
 	LWKT_ASSERT(self != td);
+	/*
+	 * Inside a critical section: free_wakeup() runs on this CPU, so not
+	 * between our look at td_refs and our deschedule.
+	 */
 	crit_enter_quick(self);
-	while (__atomic_load_n(&td->td_refs, __ATOMIC_ACQUIRE)) {
-		LWKT_ASSERT(td->td_freewait == nullptr || td->td_freewait == self);
-		td->td_freewait = self;
+	for (;;) {
+		int old = __atomic_load_n(&td->td_refs, __ATOMIC_ACQUIRE);
+
+		if (old == 0)
+			break;
+		if (!(old & TD_REFS_WAITER)) {
+			LWKT_ASSERT(__atomic_load_n(&td->td_freewait,
+						    __ATOMIC_RELAXED) == nullptr);
+			__atomic_store_n(&td->td_freewait, self,
+					 __ATOMIC_RELAXED);
+			if (!__atomic_compare_exchange_n(&td->td_refs, &old,
+							 old | TD_REFS_WAITER,
+							 false, __ATOMIC_RELEASE,
+							 __ATOMIC_RELAXED)) {
+				__atomic_store_n(&td->td_freewait, nullptr,
+						 __ATOMIC_RELAXED);
+				continue;
+			}
+		} else {
+			/* One waiter at a time; woken early: sleep again. */
+			LWKT_ASSERT(__atomic_load_n(&td->td_freewait,
+						    __ATOMIC_RELAXED) == self);
+		}
 		lwkt_deschedule_self(self);
 		lwkt_switch();
 	}

@@ -68,7 +68,8 @@ void fill(const struct lwkt_thread *td, struct lwkt_thread_snap *s)
 	s->pri = lwkt::td_prio(td);
 	s->crit = td->td_pri / TDPRI_CRIT;
 	s->flags = td->td_flags;
-	s->refs = __atomic_load_n(&td->td_refs, __ATOMIC_RELAXED);
+	s->refs = __atomic_load_n(&td->td_refs, __ATOMIC_RELAXED) &
+		  ~TD_REFS_WAITER;
 	s->tokens = tokref_count(td);
 	s->mpcount = td->td_mpcount;
 	s->stack_used = lwkt_plat_stack_used(td);

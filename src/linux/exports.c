@@ -16,7 +16,9 @@
 /* Threads */
 EXPORT_SYMBOL_GPL(lwkt_alloc_thread);
 EXPORT_SYMBOL_GPL(lwkt_init_thread);
+#undef lwkt_set_entry
 EXPORT_SYMBOL_GPL(lwkt_set_entry);
+EXPORT_SYMBOL_GPL(lwkt_set_entry_owned);
 #undef lwkt_create
 EXPORT_SYMBOL_GPL(lwkt_create);
 EXPORT_SYMBOL_GPL(lwkt_create_owned);
@@ -60,6 +62,7 @@ EXPORT_SYMBOL_GPL(lwkt_send_ipiq_passive);
 EXPORT_SYMBOL_GPL(lwkt_send_ipiq_nowait);
 EXPORT_SYMBOL_GPL(lwkt_seq_ipiq);
 EXPORT_SYMBOL_GPL(lwkt_wait_ipiq);
+EXPORT_SYMBOL_GPL(lwkt_ipiq_set_base);
 EXPORT_SYMBOL_GPL(lwkt_process_ipiq);
 EXPORT_SYMBOL_GPL(lwkt_cpusync_start);
 EXPORT_SYMBOL_GPL(lwkt_cpusync_finish);

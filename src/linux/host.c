@@ -112,10 +112,13 @@ static void lwkt_host_kick_fn(void *info)
 	/*
 	 * The csd was unlocked before we were called: from here a sender
 	 * may queue it again. Cleared before we look at the queues, so a
-	 * sender that still saw it set published before our look.
+	 * sender that still saw it set published before our look. A full
+	 * barrier: atomic_set() is a plain store, which
+	 * smp_mb__after_atomic() (meant for read-modify-write atomics, a
+	 * compiler barrier only on x86) would not order before our loads.
 	 */
 	atomic_set(&h->kicking, 0);
-	smp_mb__after_atomic();
+	smp_mb();
 	lwkt_ipiq_intr(gd);
 }
 

@@ -22,14 +22,14 @@ static int lwkt_ipiq_show(struct seq_file *m, void *unused)
 	for_each_cpu(src, lwkt_hosted_mask()) {
 		for_each_cpu(dst, lwkt_hosted_mask()) {
 			struct lwkt_ipiq *ip;
-			u32 w, r;
+			lwkt_seq_t w, r;
 
 			if (src == dst)
 				continue;
 			ip = &lwkt_cpu_gd(dst)->gd_ipiq[src];
 			w = READ_ONCE(ip->ip_windex);
 			r = READ_ONCE(ip->ip_rindex);
-			seq_printf(m, "%u %u %u %u %u %u %u %llu %llu\n",
+			seq_printf(m, "%u %u %llu %llu %llu %llu %u %llu %llu\n",
 				   src, dst, w, r, READ_ONCE(ip->ip_xindex),
 				   w - r, READ_ONCE(ip->ip_hiwat),
 				   READ_ONCE(ip->ip_sent),

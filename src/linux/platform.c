@@ -108,6 +108,9 @@ void lwkt_plat_thread_owner(struct lwkt_thread *td, void *owner)
 	/* Our own threads are ended by our own unload: no self-pinning. */
 	if (mod == THIS_MODULE)
 		return;
+	/* Pinned already (lwkt_set_entry_owned() called again): keep it. */
+	if (td->td_host[LWKT_TD_HOST_MODULE])
+		return;
 	if (try_module_get(mod))
 		td->td_host[LWKT_TD_HOST_MODULE] = mod;
 	else

@@ -65,7 +65,7 @@ static void lwkt_ir_wait_ran(struct lwkt_ir *ir, s64 n)
 static void lwkt_ir_lwkt(struct lwkt_ir *ir, struct lwkt_globaldata *dst)
 {
 	u64 b, i, t0, t1;
-	int seq = 0;
+	lwkt_seq_t seq = 0;
 
 	/* Throughput: K sends, then wait for the K-th to have run. */
 	t0 = local_clock();

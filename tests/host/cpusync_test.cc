@@ -148,7 +148,7 @@ TEST_F(Cpusync, HeldCpuKeepsServingMessages)
 	});
 	jobs.emplace_back(2, [&] {
 		const int n = 4 * LWKT_IPIQ_SIZE;
-		int seq = 0;
+		lwkt_seq_t seq = 0;
 
 		EXPECT_TRUE(wait_for([&] { return held.load() != 0; }));
 		for (int i = 0; i < n; ++i)
@@ -245,4 +245,47 @@ TEST_F(Cpusync, HeldCpuLeavesAnInitiatorThatNeverFinishes)
 		said |= l.find("cpu 1 leaves the cpusync of cpu 0 unreleased") !=
 			std::string::npos;
 	EXPECT_TRUE(said);
+}
+
+namespace {
+
+std::atomic<int> g_cs_panics;
+
+void cs_panic_hook(const char *msg)
+{
+	if (std::string(msg).find("mastering a cpusync") != std::string::npos)
+		g_cs_panics.fetch_add(1);
+}
+
+} // namespace
+
+// Bug 8: knobs/panic_on_cscount was stored and never read. A thread that
+// switches while its CPU masters a cpusync is counted in cscount, and
+// panics when the knob is set (DragonFly's check); switches outside a
+// rendezvous are not counted.
+TEST_F(Cpusync, Bug8SwitchWhileMasteringACpusyncIsCountedAndPanicsOnRequest)
+{
+	g_cs_panics = 0;
+	lwkt_user_set_panic_hook(cs_panic_hook);
+	run([] {
+		struct lwkt_cpusync cs = {};
+		u64 before = mycpu->gd_cnt.cscount;
+
+		lwkt_yield();
+		EXPECT_EQ(mycpu->gd_cnt.cscount, before);
+		cs.cs_mask = LWKT_CPUMASK(1);
+		lwkt_cpusync_start(&cs);
+		lwkt_switch();		/* the bug being caught */
+		EXPECT_EQ(mycpu->gd_cnt.cscount, before + 1);
+		EXPECT_EQ(g_cs_panics.load(), 0);
+		lwkt_panic_on_cscount = 1;
+		lwkt_switch();
+		lwkt_panic_on_cscount = 0;
+		EXPECT_EQ(mycpu->gd_cnt.cscount, before + 2);
+		EXPECT_EQ(g_cs_panics.load(), 1);
+		lwkt_cpusync_finish(&cs);
+		lwkt_yield();
+		EXPECT_EQ(mycpu->gd_cnt.cscount, before + 2);
+	});
+	lwkt_user_set_panic_hook(nullptr);
 }

@@ -1068,3 +1068,20 @@ TEST_F(Msgport3, AbortRaceStress)
 	RecordProperty("served_aborted", t.served_aborted);
 	RecordProperty("served_plain", t.served_plain);
 }
+
+// Bug 8: lwkt_waitmsg() and lwkt_waitport() from a thread that is no LWKT
+// thread (no CPU: lwkt_mycpu() is NULL) are refused with the documented
+// error and one log line; they used to read the NULL CPU's current thread.
+TEST_F(Msgport, Bug8WaitmsgAndWaitportOutsideLwktAreRefused)
+{
+	struct lwkt_port port;
+	struct lwkt_msg msg;
+
+	ASSERT_EQ(lwkt_mycpu(), nullptr);
+	lwkt_initport(&port, nullptr);
+	lwkt_initmsg(&msg, &port, 0);
+	EXPECT_EQ(-22, lwkt_waitmsg(&msg));	/* -LWKT_EINVAL */
+	EXPECT_EQ(nullptr, lwkt_waitport(&port));
+	EXPECT_EQ(1u, log_count("lwkt_waitmsg: not from LWKT context"));
+	EXPECT_EQ(1u, log_count("lwkt_waitport: not from LWKT context"));
+}

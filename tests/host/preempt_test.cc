@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // lwkt_preempt: one test per condition of LWKT.md section 7.
+#include <lwkt/mplock.h>
+
 #include "lwkt_fixture.h"
 
 using Preempt = LwktTest;
@@ -314,4 +316,117 @@ TEST_F(Preempt, MissWhenTheHostRefusesTheSwitch)
 	});
 	EXPECT_EQ(order, (std::vector<std::string>{"refused", "preemptor",
 						   "after"}));
+}
+
+namespace {
+
+struct ExitLog {
+	static inline std::vector<std::string> lines;
+	static void hook(const char *l) { lines.push_back(l); }
+	static int holding()
+	{
+		int n = 0;
+
+		for (auto &l : lines)
+			n += l.find("exits holding") != std::string::npos;
+		return n;
+	}
+};
+
+bool reapq_empty()
+{
+	return mycpu->gd_tdreapq.next == &mycpu->gd_tdreapq;
+}
+
+} // namespace
+
+// Bug 1: a preemptor that exits while the thread it preempted holds the MP
+// lock. The count it inherited is the preempted thread's, not its own: the
+// exit must leave it for lwkt_switch() to give back (it used to zero it, and
+// the preempted thread's count went to -1: an assertion).
+TEST_F(Preempt, Bug1PreemptorExitsWhileItsVictimHoldsTheMpLock)
+{
+	ExitLog::lines.clear();
+	lwkt_user_set_log_hook(ExitLog::hook);
+	run([] {
+		thread_t self = curthread;
+		int inside = -1;
+		thread_t p = preemptor(TDPRI_INT_LOW, [&] {
+			inside = curthread->td_mpcount;	/* lent: 1 */
+		});
+
+		get_mplock();
+		lwkt_schedule(p);	/* runs p at once; p returns and exits */
+		EXPECT_EQ(inside, 1);
+		EXPECT_EQ(self->td_mpcount, 1);
+		EXPECT_EQ(lwkt_mp_lock_held(), 1);
+		rel_mplock();
+		EXPECT_EQ(self->td_mpcount, 0);
+		EXPECT_EQ(lwkt_mp_lock_held(), 0);
+	});
+	lwkt_user_set_log_hook(nullptr);
+	/* It held nothing of its own: nothing to report. */
+	EXPECT_EQ(ExitLog::holding(), 0);
+}
+
+// Bug 1, its own holds: a preemptor that takes the MP lock itself and exits
+// holding it loses only its own holds (one log line); the preempted
+// thread's stay.
+TEST_F(Preempt, Bug1PreemptorExitsHoldingItsOwnMpLockOnTopOfItsVictims)
+{
+	ExitLog::lines.clear();
+	lwkt_user_set_log_hook(ExitLog::hook);
+	run([] {
+		thread_t self = curthread;
+		thread_t p = preemptor(TDPRI_INT_LOW, [] {
+			get_mplock();
+			get_mplock();	/* 2 own + 2 lent */
+		});
+
+		get_mplock();
+		get_mplock();
+		lwkt_schedule(p);
+		EXPECT_EQ(self->td_mpcount, 2);
+		EXPECT_EQ(lwkt_mp_lock_held(), 1);
+		rel_mplock();
+		rel_mplock();
+		EXPECT_EQ(lwkt_mp_lock_held(), 0);
+	});
+	lwkt_user_set_log_hook(nullptr);
+	EXPECT_EQ(ExitLog::holding(), 1);
+}
+
+// Bug 1 without a preemption: the MP lock held at exit goes with the thread.
+TEST_F(Preempt, Bug1ExitHoldingTheMpLockReleasesIt)
+{
+	ExitLog::lines.clear();
+	lwkt_user_set_log_hook(ExitLog::hook);
+	run([] {
+		lt::Latch l(1);
+
+		lt::spawn(TDPRI_KERN_DAEMON + 1, [&] {
+			get_mplock();
+			l.done();
+		});
+		l.wait();
+		lwkt_yield();
+		EXPECT_EQ(lwkt_mp_lock_held(), 0);
+	});
+	lwkt_user_set_log_hook(nullptr);
+	EXPECT_EQ(ExitLog::holding(), 1);
+}
+
+// Bug 8: a preemptor that exits is reaped as soon as the thread it
+// preempted resumes, not at the CPU's next idle pass (which pinned its
+// module meanwhile).
+TEST_F(Preempt, Bug8ExitedPreemptorIsReapedAtOnce)
+{
+	run([] {
+		int before = static_cast<int>(lt::cnt().threads);
+		thread_t p = preemptor(TDPRI_INT_LOW, [] {});
+
+		lwkt_schedule(p);	/* p runs and exits right here */
+		EXPECT_EQ(static_cast<int>(lt::cnt().threads), before);
+		EXPECT_TRUE(reapq_empty());
+	});
 }

@@ -115,3 +115,45 @@ TEST_F(SetPri, CheckpriSelf)
 		lwkt_free_thread(hi);
 	});
 }
+
+namespace {
+
+std::vector<std::string> g_setpri_log;
+
+void setpri_log(const char *l)
+{
+	g_setpri_log.push_back(l);
+}
+
+} // namespace
+
+// Bug 8: a priority above TDPRI_MAX would spill into the critical-section
+// count kept above the low 5 bits; lwkt_setpri() and lwkt_setpri_self()
+// refuse it (and a negative one) with a log line, leaving the thread as is.
+TEST_F(SetPri, Bug8OutOfRangePriorityIsRefused)
+{
+	g_setpri_log.clear();
+	lwkt_user_set_log_hook(setpri_log);
+	run([] {
+		thread_t td = curthread;
+		thread_t x = lt::spawn(10, [] {}, true);
+		int before = td->td_pri;
+
+		lwkt_setpri(x, TDPRI_MAX + 1);
+		EXPECT_EQ(x->td_pri, 10 + TDPRI_CRIT);	/* not started: in crit */
+		lwkt_setpri(x, -1);
+		EXPECT_EQ(x->td_pri, 10 + TDPRI_CRIT);
+		lwkt_setpri_self(TDPRI_MAX + 1);
+		lwkt_setpri_self(64);
+		EXPECT_EQ(td->td_pri, before);
+		lwkt_setpri(x, TDPRI_MAX);	/* the top is fine */
+		EXPECT_EQ(x->td_pri, TDPRI_MAX + TDPRI_CRIT);
+		lwkt_schedule(x);
+	});
+	lwkt_user_set_log_hook(nullptr);
+	int refused = 0;
+
+	for (auto &l : g_setpri_log)
+		refused += l.find("out of range") != std::string::npos;
+	EXPECT_EQ(refused, 4);
+}

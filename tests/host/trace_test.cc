@@ -194,7 +194,7 @@ TEST_F(TraceXcpu, IpiqSendAndRunPairUp)
 						 bit(LWKT_TRACE_IPIQ_RUN));
 	run([&] {
 		struct lwkt_globaldata *dst = lwkt_user_gd(1);
-		int seq = 0;
+		lwkt_seq_t seq = 0;
 
 		for (int i = 0; i < kN; ++i)
 			seq = lwkt_send_ipiq(dst, nop_msg, nullptr);
