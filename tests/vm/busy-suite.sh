@@ -36,7 +36,7 @@ ping_ok() {
 
 check load lwkt_load
 check ping-idle within 30 ping_ok 1 200
-echo "info ping idle cpu 1: ns_per_ping $(ctl_get ns_per_ping)"
+echo "info ping idle cpu 1: mean $(ctl_get ns_per_ping) p50 $(ctl_get p50_ns) p90 $(ctl_get p90_ns) p99 $(ctl_get p99_ns) max $(ctl_get max_ns) ns"
 
 # CPU 1 busy for good: a third of the parked threads yield forever.
 check park-busy within 30 ctl_run "park cpu=1 threads=3"
@@ -45,7 +45,7 @@ hc0=$(host_calls 1)
 check ping-busy within 15 ping_ok 1 200
 counted() { [ $(($(host_calls 1) - hc0)) -ge 200 ] || { grep host_calls $D/stats; return 1; }; }
 check host-calls-counted counted
-echo "info ping busy cpu 1: ns_per_ping $(ctl_get ns_per_ping)"
+echo "info ping busy cpu 1: mean $(ctl_get ns_per_ping) p50 $(ctl_get p50_ns) p90 $(ctl_get p90_ns) p99 $(ctl_get p99_ns) max $(ctl_get max_ns) ns"
 check create-on-busy within 30 ctl_run "park cpu=1 threads=30"
 threads_busy() {
 	[ "$(grep -c ' park/[0-9]*$' $D/threads)" = 33 ] || { cat $D/threads; return 1; }
