@@ -30,7 +30,10 @@
  *     (Watch's assertion on `timeout`).
  *   A livelock (two CPUs' switchers taking and dropping each other's
  *   tokens in lock step forever) is not excluded by the design and is not
- *   claimed here.
+ *   claimed here. The progress_ labels mark where a thread gets work
+ *   done; a non-progress search shows that cycle:
+ *     spin -a token.pml && gcc -O2 -DNP -DNFAIR=4 -DNOREDUCE -o pan pan.c
+ *     ./pan -l -m1000000 && spin -t -p token.pml
  *
  * Breaks:
  *   BREAK_HOLD_AND_WAIT   rel_all_tokens() frees nothing: a thread keeps
@@ -208,9 +211,11 @@ proctype Thread(byte me; byte c; byte t1; byte t2) provided (cur[tcpu[_pid]] == 
 	:: t2 != 0 -> gettoken(me, c, t2)
 	:: else -> skip
 	fi;
+progress_use1:
 	use(me);
 	/* lwkt_yield(): still runnable, its tokens freed meanwhile */
 	lwkt_switch(me, c);
+progress_use2:
 	use(me);
 	/* lwkt_reltoken() of each, newest first, then exit */
 	do
