@@ -21,6 +21,8 @@
  *   - A woken W is off the wait queue (td_wait cleared) before it runs
  *     (assert after the switch).
  *
+ * One waiter: lwkt_signal()'s batch of several is signal.pml.
+ *
  * Break:
  *   BREAK_GEN_UNLOCKED  lwkt_block() compares the generation before it
  *                       takes the wait lock: a signal between the compare
