@@ -237,7 +237,7 @@ end_idle:
 	od
 }
 
-/* CPU 2: R2 serves port P2 and replies; a helper replies for R. */
+/* CPU 2: R2 serves port P2 and replies; a thread of CPU 2 replies for R. */
 proctype Cpu2()
 {
 	byte u;
