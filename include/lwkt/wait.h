@@ -59,9 +59,12 @@ void lwkt_block(struct lwkt_wait *w, const char *wmesg, int *gen);
  * @count:	how many to wake, oldest first; negative: all
  *
  * Bumps @w->wa_gen even with nobody waiting (so a thread between reading
- * the generation and blocking does not sleep). Each woken thread is
- * scheduled on its own CPU: locally, or by IPI. From LWKT context (an IPI
- * function included); a Linux caller is forwarded to an LWKT CPU.
+ * the generation and blocking does not sleep). Every thread waiting then
+ * (the @count oldest) is woken, by this call or by whoever else took it
+ * off the queue meanwhile; this call wakes at most that many, so a thread
+ * that blocks in the meantime may get a spurious wakeup. Each woken thread
+ * is scheduled on its own CPU: locally, or by IPI. From LWKT context (an
+ * IPI function included); a Linux caller is forwarded to an LWKT CPU.
  */
 void lwkt_signal(struct lwkt_wait *w, int count);
 

@@ -1,11 +1,12 @@
 /*
- * lwkt_signal()'s wake batch: the threads it takes off the wait queue,
- * chained through td_wakenext under the lock, scheduled after it.
+ * lwkt_signal() waking several waiters across CPUs: it takes them off the
+ * wait queue one at a time (lock, unlink the oldest, unlock, schedule it),
+ * as many as were queued when it bumped the generation.
  *
  * Mirrors (change them together):
- *   src/core/wait.cc   lwkt_signal() (the td_wakenext batch, walked after
- *                      spin_unlock()), lwkt_block(), unlink_locked(),
- *                      wait_unlink()
+ *   src/core/wait.cc   lwkt_signal() (one waiter per lock round, the
+ *                      schedule outside the lock), lwkt_block(),
+ *                      unlink_locked(), wait_unlink()
  *   src/core/sched.cc  schedule_in_crit(), schedule_remote(), lwkt_schedule()
  *
  * Two waiters on one wait structure: W1 on CPU 0 waits for x >= 1, then
@@ -22,9 +23,10 @@
  *     conditions and returned (Watch's assertion on `timeout`).
  *   - A woken waiter is off the wait queue (assert after its switch).
  *
- * KNOWN BUG: the code fails the first property; scripts/model-check lists
- * this model as a known failure (XFAIL) until lwkt_signal() is fixed.
- * Spin's shortest counterexample:
+ * This model found a lost wakeup in an earlier lwkt_signal(), which took
+ * its whole batch off the queue under the lock, chained it through a
+ * td_wakenext field and walked the chain after the unlock (kept here as
+ * BREAK_WAKE_BATCH). Spin's shortest counterexample:
  *   1. CPU 4's lwkt_schedule(W1) reads td_wait clear (W1 is running) and
  *      sends schedule_remote(W1) to CPU 0; it is not run yet.
  *   2. W1 and W2 block: the queue is [W1, W2].
@@ -40,11 +42,15 @@
  *      the wait queue, td_wait clear, on no run queue, and never woken.
  * Step 3's delay is any stall of CPU 1 between spin_unlock() and the read
  * (an interrupt, its host preempted); with a batch [X, W1, W2] it is also
- * the schedule_in_crit(X) before it, which may wait for FIFO room.
+ * the schedule_in_crit(X) before it, which may wait for FIFO room
+ * (tests/host/wait_test.cc reproduces it that way). Fixed: no link through
+ * a taken thread outlives the lock.
  *
- * Break (for when the bug is fixed):
+ * Breaks:
  *   BREAK_GEN_UNLOCKED  as in wait.pml: the generation compared before the
- *                       lock is taken.
+ *                       lock is taken, not under it.
+ *   BREAK_WAKE_BATCH    the old lwkt_signal(): the whole batch chained
+ *                       through td_wakenext under the lock, walked after.
  */
 
 byte x;
@@ -55,7 +61,9 @@ byte wq[2];
 bit td_wait[3];			/* [id]: td_wait == &w */
 bit onrunq[3];
 bit cur[3];			/* the waiter is its CPU's current thread */
+#ifdef BREAK_WAKE_BATCH
 byte wakenext[3];		/* td_wakenext: 0 = none */
+#endif
 bit done[3];
 
 chan ipi0 = [3] of { byte };	/* to CPU 0 (W1): schedule_remote(id) */
@@ -133,10 +141,12 @@ inline block(q, id)
 	:: atomic { wa_lock == 0 -> wa_lock = 1 }; break
 	:: nempty(q) -> ipis(q, id)
 	od;
+#ifndef BREAK_GEN_UNLOCKED
 	if
 	:: wa_gen != gen -> gen = wa_gen; wa_lock = 0; goto unblocked
 	:: else -> skip
 	fi;
+#endif
 	onrunq[id] = 0;
 	if
 	:: wq[0] == 0 -> wq[0] = id
@@ -157,6 +167,30 @@ unblocked:
 }
 
 /* lwkt_signal(&w, -1) */
+#ifndef BREAK_WAKE_BATCH
+inline signal_all()
+{
+	atomic { wa_lock == 0 -> wa_lock = 1 };
+	wa_gen++;
+	/* left = wa_count: the waiters queued now */
+	left = (wq[0] != 0) + (wq[1] != 0);
+	do
+	:: left > 0 && wq[0] != 0 ->
+		td = wq[0];
+		unlink_locked(td);
+		left--;
+		wa_lock = 0;
+		sched_remote(td);
+		if
+		:: left == 0 -> break
+		:: else -> skip
+		fi;
+		atomic { wa_lock == 0 -> wa_lock = 1 }
+	:: else -> wa_lock = 0; break
+	od;
+	atomic { td = 0; left = 0 }
+}
+#else
 inline signal_all()
 {
 	atomic { wa_lock == 0 -> wa_lock = 1 };
@@ -186,6 +220,7 @@ inline signal_all()
 	od;
 	atomic { td = 0; tail = 0 }
 }
+#endif
 
 proctype W1()
 {
@@ -230,7 +265,10 @@ end_idle:
 
 proctype S1()
 {
-	byte head, tail, td;
+	byte left, td;
+#ifdef BREAK_WAKE_BATCH
+	byte head, tail;
+#endif
 
 	x = 1;
 	signal_all()
@@ -238,7 +276,10 @@ proctype S1()
 
 proctype S2()
 {
-	byte head, tail, td;
+	byte left, td;
+#ifdef BREAK_WAKE_BATCH
+	byte head, tail;
+#endif
 
 	x == 1 -> x = 2;
 	signal_all()

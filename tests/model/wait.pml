@@ -21,7 +21,9 @@
  *   - A woken W is off the wait queue (td_wait cleared) before it runs
  *     (assert after the switch).
  *
- * One waiter: lwkt_signal()'s batch of several is signal.pml.
+ * One waiter, so lwkt_signal(&w, 1) is one lock round: bump the
+ * generation, take the waiter off the queue if it is on it, unlock,
+ * schedule it. Several waiters, one round each, are signal.pml.
  *
  * Break:
  *   BREAK_GEN_UNLOCKED  lwkt_block() compares the generation before it
