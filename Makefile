@@ -5,6 +5,7 @@
 #   make            build the module for Debian's stock kernel: build/stock/lwkt.ko
 #   make test-module  build lwkt.ko and lwkt_kunit.ko for the test kernel: build/test/
 #   make host-tests build and run the userland tests (plain, ASan+UBSan, TSan)
+#   make model-check  model-check the cross-CPU protocols with spin (tests/model/)
 #   make check      every test tier, one verdict
 #   make demo       boot the test VM and show LWKT at work
 #   make bench      benchmarks, as ratios against Linux baselines of the same run
@@ -19,7 +20,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 BUILD := $(CURDIR)/build
 MIRROR := Kbuild include src kunit scripts
 
-.PHONY: all module test-module host-tests check demo bench clean deps
+.PHONY: all module test-module host-tests model-check check demo bench clean deps
 
 all: module
 
@@ -44,6 +45,9 @@ test-module:
 
 host-tests:
 	scripts/host-tests
+
+model-check:
+	scripts/model-check
 
 check:
 	scripts/check

@@ -98,7 +98,6 @@ struct lwkt_tokref;	/* tokens: include/lwkt/token.h */
  * @td_func:		entry point, called by the trampoline
  * @td_arg:		@td_func's argument
  * @td_wait:		the wait structure it sleeps on (atomic), or NULL
- * @td_wakenext:	next thread of lwkt_signal()'s batch of wakeups
  * @td_wmesg:		why it sleeps, or NULL
  * @td_toks:		its tokrefs (include/lwkt/token.h), newest first;
  *			their tokens are held whenever the thread runs
@@ -130,7 +129,6 @@ struct lwkt_thread {
 	void (*td_func)(void *arg);
 	void *td_arg;
 	struct lwkt_wait *td_wait;
-	struct lwkt_thread *td_wakenext;
 	const char *td_wmesg;
 	struct lwkt_tokref *td_toks;
 	int td_mpcount;

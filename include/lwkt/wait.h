@@ -60,11 +60,14 @@ void lwkt_block(struct lwkt_wait *w, const char *wmesg, int *gen);
  * @count:	how many to wake, oldest first; negative: all
  *
  * Bumps @w->wa_gen even with nobody waiting (so a thread between reading
- * the generation and blocking does not sleep). Each woken thread is
- * scheduled on its own CPU as by lwkt_schedule(): locally (it may preempt
- * the caller, or ask for a reschedule; DragonFly 2005 only enqueued it),
- * or by IPI. From LWKT context (an IPI function included); a Linux caller
- * is forwarded to an LWKT CPU.
+ * the generation and blocking does not sleep). Every thread waiting then
+ * (the @count oldest) is woken, by this call or by whoever else took it
+ * off the queue meanwhile; this call wakes at most that many, so a thread
+ * that blocks in the meantime may get a spurious wakeup. Each woken thread
+ * is scheduled on its own CPU as by lwkt_schedule(): locally (it may
+ * preempt the caller, or ask for a reschedule; DragonFly 2005 only
+ * enqueued it), or by IPI. From LWKT context (an IPI function included); a
+ * Linux caller's request becomes a call from outside LWKT context.
  */
 void lwkt_signal(struct lwkt_wait *w, int count);
 

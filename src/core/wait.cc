@@ -106,37 +106,48 @@ extern "C" void lwkt_block(struct lwkt_wait *w, const char *wmesg, int *gen)
 	crit_exit_quick(td);
 }
 
+/*
+ * One waiter at a time: lock, take the oldest off the queue, unlock,
+ * schedule it (never under the lock: a send may wait for FIFO room and
+ * run our own IPIs), as many times as there were waiters when the
+ * generation moved. No list of the taken threads outlives the lock: one
+ * of them woken meanwhile by someone else may run, block again and be
+ * taken by another signaller, which would rewrite any link through it.
+ *
+ * A waiter queued after the bump sits behind every waiter queued before
+ * it, so each of those is either taken here or was taken (and is
+ * scheduled) by someone else; a later waiter this takes instead sees a
+ * spurious wakeup, which lwkt_block() allows.
+ */
 extern "C" void lwkt_signal(struct lwkt_wait *w, int count)
 {
 	if (__builtin_expect(!lwkt_in_lwkt_context(), 0))
 		return foreign_signal(w, count);
 
 	struct lwkt_globaldata *gd = lwkt_mycpu();
-	struct lwkt_thread *wake = nullptr;
-	struct lwkt_thread **tail = &wake;
-	int count_asked = count;
 	struct lwkt_thread *td;
-	int woken = 0;
+	int left, woken = 0;
 	CritSection crit(gd->gd_curthread);
 
 	spin_lock(gd, &w->wa_lock);
 	set_relaxed(&w->wa_gen, w->wa_gen + 1);
-	while (count != 0 && (td = RunList(&w->wa_waitq).first()) != nullptr) {
-		unlink_locked(w, td);
-		/* Batch through td_wakenext: td_threadq is the run queue's now. */
-		td->td_wakenext = nullptr;
-		*tail = td;
-		tail = &td->td_wakenext;
-		if (count > 0)
-			--count;
-		++woken;
-	}
-	spin_unlock(&w->wa_lock);
-	trace_signal(w, count_asked, woken);
-
-	/* Outside the lock: a send may wait for room and run our own IPIs. */
-	while ((td = wake) != nullptr) {
-		wake = td->td_wakenext;
+	left = w->wa_count;
+	if (count >= 0 && count < left)
+		left = count;
+	for (;;) {
+		td = left > 0 ? RunList(&w->wa_waitq).first() : nullptr;
+		if (td) {
+			unlink_locked(w, td);
+			--left;
+			++woken;
+		}
+		spin_unlock(&w->wa_lock);
+		if (!td)
+			break;
 		schedule_in_crit(gd, td);
+		if (left == 0)
+			break;
+		spin_lock(gd, &w->wa_lock);
 	}
+	trace_signal(w, count, woken);
 }

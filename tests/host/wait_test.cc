@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // Wait queues across simulated CPUs (include/lwkt/wait.h): the generation
 // interlock of lwkt_block(), lwkt_signal() by count (oldest first) and for
-// all, the lost-wakeup race, lwkt_schedule() of a sleeper.
+// all, the lost-wakeup races, lwkt_schedule() of a sleeper.
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -35,6 +35,11 @@ protected:
 class WaitQ2 : public WaitQ {
 protected:
 	WaitQ2() { ncpus_ = 2; }
+};
+
+class WaitQ5 : public WaitQ {
+protected:
+	WaitQ5() { ncpus_ = 5; }
 };
 
 // The generation moved since the caller read it: lwkt_block() returns at
@@ -327,4 +332,160 @@ TEST_F(WaitQ2, SignalFromOutsideLwktContextWakes)
 	lwkt_signal(&w, 1);
 	waiter.join();
 	EXPECT_EQ(woke.load(), 1);
+}
+
+namespace {
+
+void nop_ipi(void *) {}
+
+// Spin inside a critical section until *release: this CPU runs none of
+// its IPIs meanwhile, so a FIFO to it stays full.
+void hold_crit(std::atomic<int> *in_crit, std::atomic<int> *release,
+	       std::atomic<int> *timed_out)
+{
+	thread_t td = curthread;
+	auto end = std::chrono::steady_clock::now() + kTimeout;
+
+	crit_enter_quick(td);
+	in_crit->store(1);
+	while (!release->load()) {
+		if (std::chrono::steady_clock::now() > end) {
+			timed_out->store(1);
+			break;
+		}
+		std::this_thread::yield();
+	}
+	crit_exit_quick(td);
+}
+
+} // namespace
+
+// lwkt_signal(w, -1) wakes every waiter queued when it bumped the
+// generation, even when one of them is woken by someone else meanwhile,
+// blocks again and is signalled again while the first signaller is still
+// waking the others. The first signaller is held up at its first wakeup
+// (its FIFO to that waiter's CPU is full): the stall any CPU can have
+// there. The bug this catches: the batch was chained through td_wakenext
+// and walked after the unlock; the second signal rewrote W1's td_wakenext
+// to NULL and the walk ended there, W2 off the queue and never scheduled
+// (tests/model/signal.pml found it).
+//   CPU 4: X, then a thread holding CPU 4 in a critical section
+//   CPU 0: W1 waits for x >= 1, then for x >= 2
+//   CPU 3: W2 waits for x >= 1
+//   CPU 1: fills its FIFO to CPU 4; x = 1; lwkt_signal(w, -1)
+//   CPU 2: lwkt_schedule(W1) (a wakeup from elsewhere, which lwkt_block()
+//          allows); once W1 sleeps again, x = 2; lwkt_signal(w, -1)
+TEST_F(WaitQ5, SignalOfAllLosesNoWaiterWokenAndSignalledAgainMeanwhile)
+{
+	struct S {
+		struct lwkt_wait w;
+		std::atomic<int> x{0};
+		std::atomic<int> w1_stage{0};
+		std::atomic<int> done[3] = {};	// X, W1, W2 saw their conditions
+		std::atomic<int> finish{0};	// threads may exit
+		std::atomic<int> exited{0};
+		std::atomic<int> in_crit{0}, release{0}, timed_out{0};
+		std::atomic<int> s1_returned{0};
+		std::atomic<int> fill_rc{0};
+	} s;
+
+	lwkt_wait_init(&s.w);
+	run([&s] {
+		// Threads stay alive to the end: a late lwkt_schedule() of
+		// them must not find them gone.
+		auto linger = [&s] {
+			auto end = std::chrono::steady_clock::now() + 4 * kTimeout;
+
+			while (!s.finish.load() &&
+			       std::chrono::steady_clock::now() < end) {
+				lwkt_yield();
+				std::this_thread::yield();
+			}
+			s.exited.fetch_add(1);
+		};
+		// Whatever happens below, they may go in the end.
+		struct Finish {
+			S *s;
+			~Finish()
+			{
+				s->release = 1;
+				s->finish = 1;
+				lwkt_signal(&s->w, -1);
+			}
+		} finish{&s};
+		auto waiter = [&s, linger](int id, int upto) {
+			for (int p = 1; p <= upto; ++p) {
+				int gen = load(&s.w.wa_gen);
+
+				if (id == 1)
+					s.w1_stage = p;
+				while (s.x.load() < p && !s.finish.load())
+					lwkt_block(&s.w, "sig", &gen);
+			}
+			s.done[id] = 1;
+			linger();
+		};
+
+		// The queue: [X, W1, W2].
+		spawn_on(4, [waiter] { waiter(0, 1); }, 0, "X");
+		ASSERT_TRUE(wait_for([&s] { return load(&s.w.wa_count) == 1; }));
+		thread_t w1 = spawn_on(0, [waiter] { waiter(1, 2); }, 0, "W1");
+		ASSERT_TRUE(wait_for([&s] { return load(&s.w.wa_count) == 2; }));
+		thread_t w2 = spawn_on(3, [waiter] { waiter(2, 1); }, 0, "W2");
+		ASSERT_TRUE(wait_for([&s] { return load(&s.w.wa_count) == 3; }));
+
+		spawn_on(4, [&s, linger] {
+			hold_crit(&s.in_crit, &s.release, &s.timed_out);
+			linger();
+		}, 0, "holder");
+		ASSERT_TRUE(wait_for([&s] { return s.in_crit.load() != 0; }));
+
+		int gen0 = load(&s.w.wa_gen);
+
+		spawn_on(1, [&s, linger] {
+			struct lwkt_globaldata *t = lwkt_user_gd(4);
+
+			for (int i = 0; i <= LWKT_IPIQ_SIZE; ++i)
+				if ((s.fill_rc = lwkt_send_ipiq_nowait(t, nop_ipi,
+								       nullptr)) < 0)
+					break;
+			s.x = 1;
+			lwkt_signal(&s.w, -1);
+			s.s1_returned = 1;
+			linger();
+		}, 0, "S1");
+		// S1 bumped the generation and took at least X: it is held
+		// up in its wakeup of X until CPU 4 runs its IPIs.
+		ASSERT_TRUE(wait_for([&s, gen0] {
+			return load(&s.w.wa_gen) != gen0 &&
+			       load(&s.w.wa_count) < 3;
+		}));
+		EXPECT_EQ(s.fill_rc.load(), -105);	// -LWKT_ENOBUFS: full
+
+		lwkt_schedule(w1);
+		EXPECT_TRUE(wait_for([&s, w1] {
+			return s.w1_stage.load() == 2 &&
+			       __atomic_load_n(&w1->td_wait, __ATOMIC_ACQUIRE) ==
+				       &s.w;
+		}));
+		s.x = 2;
+		lwkt_signal(&s.w, -1);
+		EXPECT_TRUE(wait_for([&s] { return s.done[1].load() != 0; }));
+		EXPECT_EQ(s.s1_returned.load(), 0);	// still held up
+
+		s.release = 1;
+		EXPECT_TRUE(wait_for([&s] { return s.s1_returned.load() != 0; }));
+		EXPECT_TRUE(wait_for([&s] { return s.done[0].load() != 0; }));
+		if (!wait_for([&s] { return s.done[2].load() != 0; })) {
+			ADD_FAILURE() << "W2 lost its wakeup: off the wait queue ("
+				      << load(&s.w.wa_count) << " queued), never "
+				      << "scheduled";
+			lwkt_schedule(w2);	// let it finish
+		}
+		s.finish = 1;
+		EXPECT_TRUE(wait_for([&s] { return s.exited.load() == 5; }));
+	}, TDPRI_KERN_DAEMON, 2);
+	EXPECT_EQ(s.timed_out.load(), 0);
+	EXPECT_EQ(s.done[2].load(), 1);
+	EXPECT_EQ(load(&s.w.wa_count), 0);
 }
