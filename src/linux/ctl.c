@@ -19,6 +19,7 @@ static_assert(LWKT_EINVAL == EINVAL && LWKT_ERANGE == ERANGE &&
 	      LWKT_EBUSY == EBUSY && LWKT_EINTR == EINTR);
 
 DEFINE_RATELIMIT_STATE(lwkt_write_warn_rs, 5 * HZ, LWKT_WRITE_WARN_BURST);
+DEFINE_RATELIMIT_STATE(lwkt_run_warn_rs, 5 * HZ, LWKT_WRITE_WARN_BURST);
 
 /* Held for the whole run of a workload. */
 static DEFINE_MUTEX(lwkt_ctl_run_lock);
@@ -79,11 +80,11 @@ int lwkt_ctl_exec(const char *line, size_t len)
 
 	if (err) {
 		if (err == -EINTR)
-			lwkt_write_warn("lwkt: ctl: %s: interrupted by a signal\n",
-					req.wl->name);
+			lwkt_run_warn("lwkt: ctl: %s: interrupted by a signal\n",
+				      req.wl->name);
 		else
-			lwkt_write_warn("lwkt: ctl: %s: failed to run: %d\n",
-					req.wl->name, err);
+			lwkt_run_warn("lwkt: ctl: %s: failed to run: %d\n",
+				      req.wl->name, err);
 		kvfree(res);
 		return err;
 	}

@@ -84,6 +84,17 @@ extern struct ratelimit_state lwkt_write_warn_rs;
 		if (__ratelimit(&lwkt_write_warn_rs))			\
 			pr_warn(fmt, ##__VA_ARGS__);			\
 	} while (0)
+/*
+ * A workload that ran but returned an error (a signal, a failure to run)
+ * says so through its own ratelimit: a flood of refused writes must not
+ * hide the outcome of the run that follows it.
+ */
+extern struct ratelimit_state lwkt_run_warn_rs;
+#define lwkt_run_warn(fmt, ...)						\
+	do {								\
+		if (__ratelimit(&lwkt_run_warn_rs))			\
+			pr_warn(fmt, ##__VA_ARGS__);			\
+	} while (0)
 int lwkt_ctl_exec(const char *line, size_t len);
 int lwkt_ctl_show(struct seq_file *m, void *unused);
 void lwkt_ctl_release(void);
