@@ -132,7 +132,7 @@ void lwkt_plat_thread_release(struct lwkt_thread *td)
 	 */
 	if (IS_ENABLED(CONFIG_KASAN) && td->td_kstack &&
 	    (td->td_flags & TDF_ALLOCATED_STACK)) {
-		vfree(td->td_kstack);
+		lwkt_plat_stack_free(td->td_kstack, td->td_kstack_size);
 		td->td_kstack = NULL;
 		td->td_kstack_size = 0;
 		td->td_flags &= ~TDF_ALLOCATED_STACK;
