@@ -184,7 +184,6 @@ void process_ipiq(struct lwkt_globaldata *gd, bool polling, u32 budget)
 	__atomic_fetch_and(&gd->gd_reqflags, ~(u32)RQF_IPIQ, __ATOMIC_SEQ_CST);
 	crit_enter_quick(td);
 	++gd->gd_intr_nesting_level;
-	fcall_drain(gd, polling);
 	for (u32 src = 0; q && src < gd->gd_ncpus; ++src) {
 		struct lwkt_ipiq *ip = &q[src];
 
@@ -201,6 +200,12 @@ void process_ipiq(struct lwkt_globaldata *gd, bool polling, u32 budget)
 						  __ATOMIC_SEQ_CST);
 		}
 	}
+	/*
+	 * Calls from Linux after the messages: a Linux task that saw the
+	 * effect of a message already sent here (a reply, a wakeup) and then
+	 * posts a call expects the call to come after that message.
+	 */
+	fcall_drain(gd, polling);
 	--gd->gd_intr_nesting_level;
 	gd->gd_cnt.ipiq_received += n;
 	crit_exit_noyield(td);

@@ -215,6 +215,8 @@ static int lwkt_host_fcall_wait(unsigned int cpu, struct lwkt_host_fcall *c,
 	lwkt_fcall_post(lwkt_hosts[cpu]->gd, &c->fc);
 	if (state == TASK_KILLABLE)
 		left = wait_for_completion_killable_timeout(&c->done, timeout);
+	else if (state == TASK_UNINTERRUPTIBLE)
+		left = wait_for_completion_timeout(&c->done, timeout) ?: 0;
 	else
 		left = wait_for_completion_interruptible_timeout(&c->done,
 								  timeout);
@@ -278,10 +280,12 @@ EXPORT_SYMBOL_NS_GPL(lwkt_host_call, LWKT_INTERNAL);
  * @cpu:	a hosted CPU
  * @fn:		the function, run as lwkt_host_call() runs its call
  * @arg:	its argument
- * @flags:	0, or LWKT_FCALL_IDLE to wait until @cpu has nothing runnable
+ * @flags:	0, or LWKT_FCALL_IDLE to wait until @cpu has nothing runnable;
+ *		with LWKT_HOST_NOSIGNAL no signal ends the wait
  * @timeout:	jiffies to wait at most (MAX_SCHEDULE_TIMEOUT: no bound)
  *
- * Interruptible, as lwkt_host_call(). Not from the host itself.
+ * Interruptible, as lwkt_host_call(), unless LWKT_HOST_NOSIGNAL. Not from
+ * the host itself.
  * Return: 0 when @fn ran; -EINTR or -ETIMEDOUT when a signal or the
  * timeout came first (@fn never runs then); -ENOMEM.
  */
@@ -292,10 +296,13 @@ int lwkt_host_run_on(unsigned int cpu, void (*fn)(void *), void *arg,
 
 	if (WARN_ON_ONCE(!lwkt_cpu_hosted(cpu)))
 		return -EINVAL;
-	c = lwkt_host_fcall_new(fn, arg, 0, flags);
+	c = lwkt_host_fcall_new(fn, arg, 0, flags & ~LWKT_HOST_NOSIGNAL);
 	if (!c)
 		return -ENOMEM;
-	return lwkt_host_fcall_wait(cpu, c, TASK_INTERRUPTIBLE, timeout, false);
+	return lwkt_host_fcall_wait(cpu, c,
+				    (flags & LWKT_HOST_NOSIGNAL) ?
+				    TASK_UNINTERRUPTIBLE : TASK_INTERRUPTIBLE,
+				    timeout, false);
 }
 
 /* src/platform.h: the thread API used from Linux context. */

@@ -45,6 +45,8 @@ const struct cpumask *lwkt_hosted_mask(void);
 struct task_struct *lwkt_host_task(unsigned int cpu);
 struct lwkt_globaldata *lwkt_cpu_gd(unsigned int cpu);
 int lwkt_host_call(unsigned int cpu, struct lwkt_host_call *call);
+/* lwkt_host_run_on() flag, not the core's: no signal cuts the wait short. */
+#define LWKT_HOST_NOSIGNAL	0x100
 int lwkt_host_run_on(unsigned int cpu, void (*fn)(void *), void *arg,
 		     unsigned int flags, long timeout);
 /* The platform seam's host half (platform.c calls them). */

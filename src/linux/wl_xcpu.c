@@ -150,13 +150,20 @@ void lwkt_xcpu_barrier(void)
 	unsigned int cpu;
 
 	/*
-	 * An idle call runs only once its CPU has nothing runnable: a thread
-	 * that finished its work is gone after it. A CPU kept busy by others
-	 * (a parked yielder) never settles: it is given 200 ms, then skipped.
+	 * The workloads free what their threads used right after this, so
+	 * no signal cuts it short. An idle call runs only once its CPU has
+	 * nothing runnable: a thread that finished its work is gone after
+	 * it. A CPU kept busy by others (a parked yielder) never settles:
+	 * after 5 s a thread at the workloads' priority takes its place, which
+	 * runs only after every thread runnable there before it had its turn.
 	 */
-	for_each_cpu(cpu, lwkt_hosted_mask())
-		lwkt_host_run_on(cpu, lwkt_xc_barrier_one, NULL,
-				 LWKT_FCALL_IDLE, HZ / 5);
+	for_each_cpu(cpu, lwkt_hosted_mask()) {
+		if (lwkt_host_run_on(cpu, lwkt_xc_barrier_one, NULL,
+				     LWKT_FCALL_IDLE | LWKT_HOST_NOSIGNAL,
+				     5 * HZ) == -ETIMEDOUT)
+			lwkt_job_run(cpu, TDPRI_KERN_DAEMON,
+				     lwkt_xc_barrier_one, NULL, "barrier");
+	}
 }
 
 static int lwkt_xcpu_run(const struct lwkt_ctl_request *req,
