@@ -48,6 +48,12 @@ void lwkt_threads_serve(struct lwkt_globaldata *gd)
 	complete(&req->done);
 }
 
+/* As a call from outside LWKT context: reaches a CPU that never switches. */
+static void lwkt_threads_serve_here(void *arg)
+{
+	lwkt_threads_serve(lwkt_mycpu());
+}
+
 /* Take back a request no CPU has started; else wait until it is served. */
 static void lwkt_threads_withdraw(unsigned int cpu, struct lwkt_threads_req *req)
 {
@@ -69,7 +75,12 @@ static int lwkt_threads_one(unsigned int cpu, struct lwkt_threads_req *req)
 			return -ENOMEM;
 		init_completion(&req->done);
 		xchg(per_cpu_ptr(&lwkt_threads_pending, cpu), req);
-		lwkt_plat_wake(gd);
+		/*
+		 * A CPU whose only thread yields forever never switches, so
+		 * the switch hook alone would not serve it: a call does.
+		 */
+		lwkt_host_run_on(cpu, lwkt_threads_serve_here, NULL, 0,
+				 MAX_SCHEDULE_TIMEOUT);
 		err = wait_for_completion_interruptible(&req->done);
 		if (err) {
 			lwkt_threads_withdraw(cpu, req);

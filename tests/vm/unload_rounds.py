@@ -116,6 +116,10 @@ def main(moddir, rounds):
             ctl(WORKLOADS[0] % cpu)
         for line in WORKLOADS[1:]:
             ctl(line)
+        # Threads left alive keep their stacks (a KASAN kernel's free
+        # cache drops a stack when its thread exits): the unload frees
+        # these too.
+        ctl("park cpu=%d threads=3" % (ncpu - 1))
         with open(D + "/threads") as f:
             f.read()
         mine = owned(lo, hi, True)
