@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The MP lock (LWKT.md section 11) with real CPUs and real IPIs: recursion
+ * The MP lock (Documentation/design.rst) with real CPUs and real IPIs: recursion
  * counts, the switcher letting it go for a thread that does not want it
  * and taking it back, a blocked holder's CPU losing it to another CPU, a
  * runnable thread that wants it skipped while another CPU holds it

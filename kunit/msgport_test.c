@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Message ports (LWKT.md section 13) with real CPUs and real IPIs: domsg
+ * Message ports (Documentation/design.rst) with real CPUs and real IPIs: domsg
  * and sendmsg to a server on the same CPU and on another one, the flags a
  * message carries at each step (received: not QUEUED, not REPLY; replied:
  * DONE and REPLY, ASYNC for sendmsg), replies collected by waitmsg and by

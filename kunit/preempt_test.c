@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lwkt_preempt(): one test per condition of LWKT.md section 7, and the
+ * lwkt_preempt(): one test per condition of Documentation/design.rst, and the
  * preempt_hit / preempt_miss / preempt_weird counters
  * (tests/host/preempt_test.cc in the kernel).
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tokens (LWKT.md section 12) with real CPUs and real IPIs: a holder that
+ * Tokens (Documentation/design.rst) with real CPUs and real IPIs: a holder that
  * blocks or yields lets the token go and has it back when it runs again;
  * the switcher skips a runnable thread whose token another CPU holds
  * (token_contention_count); two CPUs taking two tokens in opposite orders

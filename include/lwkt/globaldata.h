@@ -15,7 +15,7 @@
 #include <lwkt/types.h>
 #include <lwkt/list.h>
 #include <lwkt/thread.h>
-#include "core/counters.h"
+#include <lwkt/counters.h>
 
 LWKT_EXTERN_C_BEGIN
 
@@ -66,7 +66,7 @@ struct lwkt_ipiq;	/* include/lwkt/ipiq.h */
  * @gd_quiesced:	stop phase 1 reached: this CPU runs no thread
  * @gd_idle_poll_ns:	the idle loop polls this long, then sleeps
  * @gd_host:		host-private (userland or Linux)
- * @gd_cnt:		the counters of debugfs "stats" (src/core/counters.h)
+ * @gd_cnt:		the counters of debugfs "stats" (include/lwkt/counters.h)
  * @gd_idlethread:	the idle thread, running on the host's own stack
  */
 struct lwkt_fcall;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Critical sections, out of line: the underflow report and the deferred
- * work run when the outermost level is left (LWKT.md section 4). The inline
+ * work run when the outermost level is left (Documentation/design.rst). The inline
  * fast paths are in include/lwkt/crit.h.
  */
 #include <lwkt/thread.h>

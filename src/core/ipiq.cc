@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IPI queues (LWKT.md section 10, include/lwkt/ipiq.h): one SPSC FIFO per
+ * IPI queues (Documentation/design.rst, include/lwkt/ipiq.h): one SPSC FIFO per
  * ordered CPU pair, the kick, and processing on the target.
  *
  * Memory ordering, the one place it matters:

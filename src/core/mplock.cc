@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The MP lock (LWKT.md section 11, include/lwkt/mplock.h). The lock word
+ * The MP lock (Documentation/design.rst, include/lwkt/mplock.h). The lock word
  * names the CPU that holds it; td_mpcount says how many holds the thread
  * wants. Raise the count first, then try: a thread that loses switches
  * away with its count raised, and the switcher (can_run() in switch.cc)

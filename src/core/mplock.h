@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The switcher's side of the MP lock and of tokens (LWKT.md sections 5, 11
+ * The switcher's side of the MP lock and of tokens (Documentation/design.rst
  * and 12): what lwkt_switch() and lwkt_preempt() need to decide whether a
  * thread can run, and to let go of what a thread switching out holds.
  * The APIs are src/core/mplock.cc and src/core/token.cc.

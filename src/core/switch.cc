@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lwkt_switch(): choose the next thread of this CPU and switch to it
- * (LWKT.md section 5). The hot path: no allocation, no logging, no division.
+ * (Documentation/design.rst). The hot path: no allocation, no logging, no division.
  */
 #include <lwkt/thread.h>
 

@@ -15,7 +15,7 @@
 #include <linux/sched.h>
 
 #include <lwkt/thread.h>
-#include "core/counters.h"
+#include <lwkt/counters.h>
 #include "core/ctl.h"
 #include "platform.h"
 
@@ -80,12 +80,14 @@ int lwkt_stats_show(struct seq_file *m, void *unused);
  * line cannot flood the log.
  */
 #define LWKT_WRITE_WARN_BURST	10
-extern struct ratelimit_state lwkt_write_warn_rs;
-#define lwkt_write_warn(fmt, ...)					\
+#define lwkt_warn_limited(rs, fmt, ...)					\
 	do {								\
-		if (__ratelimit(&lwkt_write_warn_rs))			\
+		if (__ratelimit(rs))					\
 			pr_warn(fmt, ##__VA_ARGS__);			\
 	} while (0)
+extern struct ratelimit_state lwkt_write_warn_rs;
+#define lwkt_write_warn(fmt, ...)					\
+	lwkt_warn_limited(&lwkt_write_warn_rs, fmt, ##__VA_ARGS__)
 /*
  * A workload that ran but returned an error (a signal, a failure to run)
  * says so through its own ratelimit: a flood of refused writes must not
@@ -93,10 +95,7 @@ extern struct ratelimit_state lwkt_write_warn_rs;
  */
 extern struct ratelimit_state lwkt_run_warn_rs;
 #define lwkt_run_warn(fmt, ...)						\
-	do {								\
-		if (__ratelimit(&lwkt_run_warn_rs))			\
-			pr_warn(fmt, ##__VA_ARGS__);			\
-	} while (0)
+	lwkt_warn_limited(&lwkt_run_warn_rs, fmt, ##__VA_ARGS__)
 int lwkt_ctl_exec(const char *line, size_t len);
 int lwkt_ctl_show(struct seq_file *m, void *unused);
 void lwkt_ctl_release(void);

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/counters.h"
+#include <lwkt/counters.h>
 
 TEST(Counters, NamesAndOrderAreTheContract)
 {

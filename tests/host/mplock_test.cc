@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// The MP lock (include/lwkt/mplock.h, LWKT.md section 11): per-thread
+// The MP lock (include/lwkt/mplock.h, Documentation/design.rst): per-thread
 // recursion counts, the lock word, try_mplock, bogus releases, contention
 // from another CPU (switch away, run later with the lock), a holder that
 // blocks letting other CPUs take it, mutual exclusion across CPUs, and a

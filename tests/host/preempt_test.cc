@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// lwkt_preempt: one test per condition of LWKT.md section 7.
+// lwkt_preempt: one test per condition of Documentation/design.rst.
 #include <lwkt/mplock.h>
 
 #include "lwkt_fixture.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// Tokens (include/lwkt/token.h, LWKT.md section 12): get/release with
+// Tokens (include/lwkt/token.h, Documentation/design.rst): get/release with
 // recursion in any order, trytoken, a holder that blocks or switches away
 // losing its tokens meanwhile and getting them all back before it runs,
 // the switcher skipping a thread whose token is held, any acquisition

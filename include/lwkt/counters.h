@@ -16,8 +16,8 @@
  * outside LWKT context run here (src/core/fcall.cc); cscount: switches by a
  * thread that was mastering a cpusync (DragonFly's "cscount" check).
  */
-#ifndef LWKT_CORE_COUNTERS_H
-#define LWKT_CORE_COUNTERS_H
+#ifndef LWKT_COUNTERS_H
+#define LWKT_COUNTERS_H
 
 #include <lwkt/types.h>
 
@@ -48,4 +48,4 @@ struct lwkt_counters {
 
 #define LWKT_NR_COUNTERS (sizeof(struct lwkt_counters) / sizeof(u64))
 
-#endif /* LWKT_CORE_COUNTERS_H */
+#endif /* LWKT_COUNTERS_H */
