@@ -11,7 +11,7 @@
 #include <linux/uaccess.h>
 
 #include "linux/internal.h"
-#include "linux/xcpu.h"
+#include "workloads/xcpu.h"
 
 static struct dentry *lwkt_debugfs_dir;
 

@@ -35,7 +35,7 @@ struct lwkt_host {
 
 /*
  * How long an idle host polls its IPI queues before sleeping in Linux
- * (src/core/host.cc idle_poll()): a cross-CPU reply that comes within it
+ * (src/core/cpu_loop.cc idle_poll()): a cross-CPU reply that comes within it
  * costs no wakeup. Longer than a round trip, short enough to be noise.
  */
 static unsigned int idle_poll_us = 50;

@@ -16,7 +16,7 @@
 
 #include <lwkt/thread.h>
 #include <lwkt/counters.h>
-#include "core/ctl.h"
+#include "ctl/ctl.h"
 #include "platform.h"
 
 /* td_host[] slot holding the module a thread pins (lwkt_create_owned()). */
@@ -100,7 +100,7 @@ int lwkt_ctl_exec(const char *line, size_t len);
 int lwkt_ctl_show(struct seq_file *m, void *unused);
 void lwkt_ctl_release(void);
 
-/* workloads.c: the table of workloads behind "ctl". */
+/* workloads/table.c: the table of workloads behind "ctl". */
 extern const struct lwkt_ctl_workload *const lwkt_workloads[];
 extern const unsigned int lwkt_nr_workloads;
 
@@ -127,7 +127,7 @@ void lwkt_oops_exit(void);
 /* knobs.c: debugfs knobs/ (untimely_switch, panic_on_cscount) */
 void lwkt_knobs_init(struct dentry *parent);
 
-/* threads.c: debugfs "threads"; serve a pending snapshot on this CPU. */
+/* threads_debugfs.c: debugfs "threads"; serve a pending snapshot on this CPU. */
 void lwkt_threads_init(struct dentry *parent);
 void lwkt_threads_serve(struct lwkt_globaldata *gd);
 

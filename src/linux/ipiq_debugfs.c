@@ -12,7 +12,7 @@
 #include <lwkt/ipiq.h>
 
 #include "linux/internal.h"
-#include "linux/xcpu.h"
+#include "workloads/xcpu.h"
 
 static int lwkt_ipiq_show(struct seq_file *m, void *unused)
 {

@@ -45,7 +45,7 @@ LWKT_TRACE_REG(msg_reply, LWKT_TRACE_MSG_REPLY)
 void lwkt_plat_trace_switch(struct lwkt_globaldata *gd,
 			    struct lwkt_thread *prev, struct lwkt_thread *next)
 {
-	/* A "threads" reader may be waiting for this CPU (threads.c). */
+	/* A "threads" reader may be waiting for this CPU (threads_debugfs.c). */
 	if (test_bit(LWKT_TRACE_SNAPSHOT, &lwkt_trace_mask))
 		lwkt_threads_serve(gd);
 	trace_lwkt_switch(gd->gd_cpuid, prev, next);

@@ -2,7 +2,7 @@
 /*
  * The platform seam for the userland host: memory, sanitizer fiber
  * annotations around stack switches, logging, panics, time.
- * (Idling, waking and host work are in host_user.cc.)
+ * (Idling, waking and host work are in sim_cpus.cc.)
  */
 #include <pthread.h>
 #include <stdarg.h>

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "core/ctl.h"
+#include "ctl/ctl.h"
 
 namespace {
 

@@ -6,7 +6,7 @@
 
 #include <lwkt/token.h>
 
-#include "core/threads.h"
+#include "ctl/threads_view.h"
 #include "lwkt_fixture.h"
 
 using Threads = LwktTest;

@@ -7,7 +7,7 @@
  *   include/lwkt/ipiq.h   struct lwkt_ipiq (ip_windex, ip_rindex), LWKT_IPIQ_HIGH
  *   src/linux/host.c      lwkt_host_kick() (the @kicking owner of the csd),
  *                         lwkt_host_kick_fn(), lwkt_host_idle()/_wake()
- *   src/core/host.cc      lwkt_host_run() (the idle loop), idle_poll(),
+ *   src/core/cpu_loop.cc      lwkt_host_run() (the idle loop), idle_poll(),
  *                         may_sleep()
  *   src/core/crit.cc      lwkt_crit_exit_slow() (the drain at crit_exit)
  *

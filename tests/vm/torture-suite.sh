@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Guest-side lock torture: the "torture" workload (src/linux/wl_torture.c)
+# Guest-side lock torture: the "torture" workload (src/workloads/torture.c)
 # for every lock type (token, pool, mplock, and a Linux spinlock as the
 # control), each with errors 0 and every op done; then the kernel log must
 # hold no lockdep, KASAN, WARNING/BUG or hung-task report. Meant for the

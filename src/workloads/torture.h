@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The lock torture workload (wl_torture.c): writers on every hosted CPU
+ * The lock torture workload (torture.c): writers on every hosted CPU
  * hammer one protected structure under a token, a pool token, the MP
  * lock, or a Linux spinlock (the control), in the manner of Linux's
  * locktorture.
@@ -8,7 +8,7 @@
 #ifndef LWKT_LINUX_TORTURE_H
 #define LWKT_LINUX_TORTURE_H
 
-#include "core/ctl.h"
+#include "ctl/ctl.h"
 
 struct lwkt_torture;
 struct lwkt_torture_writer;

@@ -20,7 +20,7 @@
 #include <lwkt/ipiq.h>
 
 #include "linux/internal.h"
-#include "linux/xcpu.h"
+#include "workloads/xcpu.h"
 
 enum { IS_ITERS, IS_DETACH };
 

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The cross-CPU workloads (wl_xcpu.c, wl_ipistorm.c, wl_migrate.c,
- * wl_waitq.c) and the debugfs "ipiq" file (ipiq_debugfs.c).
+ * The cross-CPU workloads (xcpu.c, ipistorm.c, migrate.c,
+ * waitq.c) and the debugfs "ipiq" file (ipiq_debugfs.c).
  */
 #ifndef LWKT_LINUX_XCPU_H
 #define LWKT_LINUX_XCPU_H
 
-#include "core/ctl.h"
+#include "ctl/ctl.h"
 
 struct dentry;
 

@@ -37,8 +37,8 @@
 #include <lwkt/msgport.h>
 
 #include "linux/internal.h"
-#include "linux/locks.h"
-#include "linux/xcpu.h"
+#include "workloads/locks.h"
+#include "workloads/xcpu.h"
 
 enum { AB_ITERS, AB_SHARE, AB_SERVER, AB_CLIENT, AB_REUSE };
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The lock and message-port workloads (wl_tokens.c, wl_mplock.c,
- * wl_abort.c), and the helpers they share.
+ * The lock and message-port workloads (tokens.c, mplock.c,
+ * abort.c), and the helpers they share.
  */
 #ifndef LWKT_LINUX_LOCKS_H
 #define LWKT_LINUX_LOCKS_H
@@ -10,7 +10,7 @@
 #include <lwkt/ipiq.h>
 #include <lwkt/thread.h>
 
-#include "core/ctl.h"
+#include "ctl/ctl.h"
 
 extern const struct lwkt_ctl_workload lwkt_wl_tokens;
 extern const struct lwkt_ctl_workload lwkt_wl_mplock;

@@ -28,8 +28,8 @@
 #include <lwkt/token.h>
 
 #include "linux/internal.h"
-#include "linux/locks.h"
-#include "linux/xcpu.h"
+#include "workloads/locks.h"
+#include "workloads/xcpu.h"
 
 enum { TK_THREADS, TK_ITERS, TK_NTOKENS };
 

@@ -29,8 +29,8 @@
 #include <lwkt/msgport.h>
 
 #include "linux/internal.h"
-#include "linux/msgwl.h"
-#include "linux/xcpu.h"
+#include "workloads/msgwl.h"
+#include "workloads/xcpu.h"
 
 enum { MP_CLIENTS, MP_ITERS, MP_SERVER };
 

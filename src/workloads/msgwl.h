@@ -8,7 +8,7 @@
 #ifndef LWKT_LINUX_MSGWL_H
 #define LWKT_LINUX_MSGWL_H
 
-#include "core/ctl.h"
+#include "ctl/ctl.h"
 
 extern const struct lwkt_ctl_workload lwkt_wl_msgport;
 extern const struct lwkt_ctl_workload lwkt_wl_tokbench;

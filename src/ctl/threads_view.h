@@ -3,7 +3,7 @@
  * The debugfs "threads" view: a snapshot of one CPU's threads, taken in
  * LWKT context on that CPU (nothing of it moves meanwhile), formatted later
  * by the reader. Snapshot and format live in the core so the userland build
- * tests them; the kernel glue (src/linux/threads.c) moves the snapshot
+ * tests them; the kernel glue (src/linux/threads_debugfs.c) moves the snapshot
  * between CPUs and into a seq_file.
  */
 #ifndef LWKT_CORE_THREADS_H

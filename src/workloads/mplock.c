@@ -27,8 +27,8 @@
 #include <lwkt/mplock.h>
 
 #include "linux/internal.h"
-#include "linux/locks.h"
-#include "linux/xcpu.h"
+#include "workloads/locks.h"
+#include "workloads/xcpu.h"
 
 enum { MPL_THREADS, MPL_ITERS };
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The debugfs "threads" view (src/core/threads.h): snapshot and line format.
+ * The debugfs "threads" view (src/ctl/threads_view.h): snapshot and line format.
  */
-#include "core/threads.h"
+#include "ctl/threads_view.h"
 
 #include <lwkt/token.h>
 

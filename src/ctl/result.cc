@@ -2,7 +2,7 @@
 /*
  * The ctl result buffer: "key value" lines, and the help listing.
  */
-#include "core/ctl.h"
+#include "ctl/ctl.h"
 #include "core/text.h"
 
 namespace {

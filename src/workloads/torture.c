@@ -39,8 +39,8 @@
 #include <lwkt/token.h>
 
 #include "linux/internal.h"
-#include "torture.h"	/* not "linux/...": the kernel has a <linux/torture.h> */
-#include "linux/xcpu.h"
+#include "workloads/torture.h"
+#include "workloads/xcpu.h"
 
 enum { TT_TYPE, TT_THREADS, TT_ITERS, TT_STATS };
 

@@ -4,10 +4,10 @@
  * defines its struct lwkt_ctl_workload, plus one line here.
  */
 #include "linux/internal.h"
-#include "linux/locks.h"
-#include "torture.h"	/* not "linux/...": the kernel has a <linux/torture.h> */
-#include "linux/msgwl.h"
-#include "linux/xcpu.h"
+#include "workloads/locks.h"
+#include "workloads/torture.h"
+#include "workloads/msgwl.h"
+#include "workloads/xcpu.h"
 
 const struct lwkt_ctl_workload *const lwkt_workloads[] = {
 	&lwkt_wl_help,

@@ -13,7 +13,7 @@
 #include <lwkt/ipiq.h>
 
 #include "linux/internal.h"
-#include "linux/xcpu.h"
+#include "workloads/xcpu.h"
 
 enum { XC_SRC, XC_DST, XC_ITERS };
 

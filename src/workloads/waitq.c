@@ -19,7 +19,7 @@
 #include <lwkt/wait.h>
 
 #include "linux/internal.h"
-#include "linux/xcpu.h"
+#include "workloads/xcpu.h"
 
 enum { WQ_WAITERS, WQ_ROUNDS };
 

@@ -17,7 +17,7 @@
 #include <lwkt/token.h>
 
 #include "linux/internal.h"
-#include "linux/msgwl.h"
+#include "workloads/msgwl.h"
 
 enum { TB_CPU, TB_ITERS };
 

@@ -17,7 +17,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
-#include "core/threads.h"
+#include "ctl/threads_view.h"
 #include "linux/internal.h"
 
 struct lwkt_threads_req {

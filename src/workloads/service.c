@@ -27,8 +27,8 @@
 #include <lwkt/token.h>
 
 #include "linux/internal.h"
-#include "linux/msgwl.h"
-#include "linux/xcpu.h"
+#include "workloads/msgwl.h"
+#include "workloads/xcpu.h"
 
 enum { SV_CLIENTS, SV_REQUESTS, SV_KEYS };
 

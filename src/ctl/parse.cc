@@ -4,7 +4,7 @@
  * Strict on purpose: anything it does not understand is an error, so a typo
  * in a test script fails loudly instead of running with a default.
  */
-#include "core/ctl.h"
+#include "ctl/ctl.h"
 #include "core/errors.h"
 #include "core/text.h"
 

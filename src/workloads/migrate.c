@@ -8,7 +8,7 @@
  *
  * detach=1 starts the threads and returns at once, for the test of unload
  * while threads are in flight between CPUs; the state is static for the
- * same reason as ipistorm's (wl_ipistorm.c).
+ * same reason as ipistorm's (ipistorm.c).
  */
 #include <linux/atomic.h>
 #include <linux/completion.h>
@@ -18,7 +18,7 @@
 #include <lwkt/ipiq.h>
 
 #include "linux/internal.h"
-#include "linux/xcpu.h"
+#include "workloads/xcpu.h"
 
 enum { MG_THREADS, MG_HOPS, MG_DETACH };
 
