@@ -81,7 +81,7 @@ bool lwkt_plat_switch_allowed(struct lwkt_globaldata *gd,
  * Save @from's context (callee-saved registers, on its stack, stack pointer
  * in from->td_sp) and resume @to at to->td_sp; returns when something
  * switches back to @from. Essentially lwkt_cpu_switch(&from->td_sp,
- * to->td_sp) plus host bookkeeping (sanitizer fiber annotations; in the
+ * &to->td_sp) plus host bookkeeping (sanitizer fiber annotations; in the
  * kernel perhaps the unwinder's view of the stack). @from has TDF_EXITING
  * set when it will never be switched back to.
  */

@@ -11,6 +11,7 @@
 #ifndef LWKT_CRIT_H
 #define LWKT_CRIT_H
 
+#include <lwkt/atomic.h>
 #include <lwkt/mycpu.h>
 #include <lwkt/globaldata.h>
 
@@ -102,8 +103,7 @@ static inline void crit_exit_quick(struct lwkt_thread *td)
 
 	crit_exit_noyield(td);
 	if (__builtin_expect(td->td_pri < TDPRI_CRIT &&
-			     __atomic_load_n(&gd->gd_reqflags,
-					     __ATOMIC_RELAXED) != 0, 0))
+			     lwkt_read_once(gd->gd_reqflags) != 0, 0))
 		lwkt_crit_exit_slow(gd);
 }
 

@@ -12,6 +12,7 @@
 #ifndef LWKT_GLOBALDATA_H
 #define LWKT_GLOBALDATA_H
 
+#include <lwkt/atomic.h>
 #include <lwkt/types.h>
 #include <lwkt/list.h>
 #include <lwkt/thread.h>
@@ -204,8 +205,7 @@ void lwkt_crit_exit_slow(struct lwkt_globaldata *gd);
  */
 static inline void need_lwkt_resched(struct lwkt_globaldata *gd)
 {
-	__atomic_fetch_or(&gd->gd_reqflags, RQF_AST_LWKT_RESCHED,
-			  __ATOMIC_RELAXED);
+	lwkt_fetch_or_relaxed(&gd->gd_reqflags, RQF_AST_LWKT_RESCHED);
 }
 
 /**
@@ -215,11 +215,10 @@ static inline void need_lwkt_resched(struct lwkt_globaldata *gd)
 static inline void clear_lwkt_resched(struct lwkt_globaldata *gd)
 {
 	/* Test first: the locked RMW costs more than the rest of a switch. */
-	if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) &
+	if (lwkt_read_once(gd->gd_reqflags) &
 	    RQF_AST_LWKT_RESCHED)
-		__atomic_fetch_and(&gd->gd_reqflags,
-				   ~(u32)RQF_AST_LWKT_RESCHED,
-				   __ATOMIC_RELAXED);
+		lwkt_fetch_and_relaxed(&gd->gd_reqflags,
+				       ~(u32)RQF_AST_LWKT_RESCHED);
 }
 
 LWKT_EXTERN_C_END

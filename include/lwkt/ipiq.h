@@ -24,6 +24,7 @@
 #ifndef LWKT_IPIQ_H
 #define LWKT_IPIQ_H
 
+#include <lwkt/errno.h>
 #include <lwkt/types.h>
 
 LWKT_EXTERN_C_BEGIN

@@ -25,6 +25,8 @@
 #ifndef LWKT_MSGPORT_H
 #define LWKT_MSGPORT_H
 
+#include <lwkt/atomic.h>
+#include <lwkt/errno.h>
 #include <lwkt/types.h>
 #include <lwkt/list.h>
 
@@ -42,9 +44,6 @@ struct lwkt_thread;
 
 /* mp_flags */
 #define MSGPORTF_WAITING	0x0001	/* the owner sleeps for a message */
-
-/* The error of a message aborted while still queued. */
-#define LWKT_ECONNABORTED	103
 
 /**
  * struct lwkt_msg - a message; embed it in a request structure
@@ -198,7 +197,7 @@ void lwkt_abortmsg(lwkt_msg_t msg);
  */
 static inline int lwkt_msg_aborted(lwkt_msg_t msg)
 {
-	return (__atomic_load_n(&msg->ms_flags, __ATOMIC_ACQUIRE) &
+	return (lwkt_load_acquire(&msg->ms_flags) &
 		MSGF_ABORTED) != 0;
 }
 

@@ -10,6 +10,7 @@
 #ifndef LWKT_THREAD_H
 #define LWKT_THREAD_H
 
+#include <lwkt/errno.h>
 #include <lwkt/types.h>
 #include <lwkt/list.h>
 #include <lwkt/msgport.h>

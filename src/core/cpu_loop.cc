@@ -4,6 +4,7 @@
  * the kernel) calls lwkt_host_run(), its stack becomes the CPU's idle
  * thread, and it schedules LWKT threads until it is asked to stop.
  */
+#include <lwkt/atomic.h>
 #include <lwkt/thread.h>
 
 #include "core/debug.h"
@@ -25,7 +26,7 @@ void free_all(struct lwkt_globaldata *gd, struct lwkt_list *head,
 
 	while ((td = q.first()) != nullptr) {
 		RunList::remove(td);
-		if (__atomic_load_n(&td->td_refs, __ATOMIC_ACQUIRE))
+		if (lwkt_load_acquire(&td->td_refs))
 			lwkt_plat_log("cpu %d teardown: freeing %s thread %s with %d references",
 				      gd->gd_cpuid, what, td->td_comm, td->td_refs);
 		thread_recycle(gd, td, false);
@@ -40,8 +41,8 @@ void free_all(struct lwkt_globaldata *gd, struct lwkt_list *head,
  */
 bool may_sleep(struct lwkt_globaldata *gd)
 {
-	__atomic_store_n(&gd->gd_npoll, 0, __ATOMIC_SEQ_CST);
-	return !(__atomic_load_n(&gd->gd_reqflags, __ATOMIC_SEQ_CST) &
+	lwkt_store_mb(&gd->gd_npoll, 0);
+	return !(lwkt_load_mb(&gd->gd_reqflags) &
 		 RQF_IDLECHECK_MASK);
 }
 
@@ -59,13 +60,13 @@ bool idle_poll(struct lwkt_globaldata *gd)
 
 	if (budget && gd->gd_ipiq) {
 		/* Until may_sleep(): the loop looks at RQF_IPIQ on its own. */
-		__atomic_store_n(&gd->gd_npoll, 1, __ATOMIC_SEQ_CST);
+		lwkt_store_mb(&gd->gd_npoll, 1);
 		deadline = lwkt_plat_now_ns() + budget;
 		/* The flags every pass, the clock every 32nd. */
 		for (u32 i = 1;; ++i) {
-			if ((__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) &
+			if ((lwkt_read_once(gd->gd_reqflags) &
 			     RQF_IDLECHECK_MASK) ||
-			    __atomic_load_n(&gd->gd_stopreq, __ATOMIC_RELAXED))
+			    lwkt_read_once(gd->gd_stopreq))
 				break;
 			if (!(i & 31) && lwkt_plat_now_ns() >= deadline)
 				break;
@@ -114,17 +115,17 @@ extern "C" void lwkt_host_run(struct lwkt_globaldata *gd)
 		u32 stop;
 
 		crit_enter_quick(idle);
-		if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ)
+		if (lwkt_read_once(gd->gd_reqflags) & RQF_IPIQ)
 			process_ipiq(gd, true);
 		lwkt_plat_host_work(gd);
 		lwkt_reap(gd);
-		stop = __atomic_load_n(&gd->gd_stopreq, __ATOMIC_ACQUIRE);
+		stop = lwkt_load_acquire(&gd->gd_stopreq);
 		if (stop >= LWKT_STOP_TEARDOWN) {
 			crit_exit_noyield(idle);
 			break;
 		} else if (stop == LWKT_STOP_QUIESCE) {
 			/* Runs no thread; still serves IPIs until teardown. */
-			__atomic_store_n(&gd->gd_quiesced, 1, __ATOMIC_RELEASE);
+			lwkt_store_release(&gd->gd_quiesced, 1);
 			if (may_sleep(gd))
 				lwkt_plat_idle(gd);
 		} else if (gd->gd_runqmask) {
@@ -133,7 +134,7 @@ extern "C" void lwkt_host_run(struct lwkt_globaldata *gd)
 			 * from here on, senders kick (anything queued before
 			 * has RQF_IPIQ set: its first crit_exit drains it).
 			 */
-			__atomic_store_n(&gd->gd_npoll, 0, __ATOMIC_SEQ_CST);
+			lwkt_store_mb(&gd->gd_npoll, 0);
 			lwkt_switch();	/* back here when nothing is runnable */
 			/* Runnable threads wait for a token or the MP lock. */
 			if (idle->td_flags & TDF_IDLE_NOHLT) {
@@ -158,20 +159,19 @@ extern "C" void lwkt_host_quiesce(struct lwkt_globaldata *gd)
 {
 	u32 idle = 0;
 
-	__atomic_compare_exchange_n(&gd->gd_stopreq, &idle, LWKT_STOP_QUIESCE,
-				    false, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+	lwkt_try_cmpxchg_release(&gd->gd_stopreq, &idle, LWKT_STOP_QUIESCE);
 	lwkt_plat_wake(gd);
 }
 
 extern "C" bool lwkt_host_quiesced(struct lwkt_globaldata *gd)
 {
-	return __atomic_load_n(&gd->gd_quiesced, __ATOMIC_ACQUIRE) &&
+	return lwkt_load_acquire(&gd->gd_quiesced) &&
 	       ipiq_drained(gd);
 }
 
 extern "C" void lwkt_host_stop(struct lwkt_globaldata *gd)
 {
-	__atomic_store_n(&gd->gd_stopreq, LWKT_STOP_TEARDOWN, __ATOMIC_RELEASE);
+	lwkt_store_release(&gd->gd_stopreq, LWKT_STOP_TEARDOWN);
 	lwkt_plat_wake(gd);
 }
 

@@ -11,6 +11,7 @@
  * waits for the initiator lock, serving its IPIs, which lets the first
  * hold it meanwhile.
  */
+#include <lwkt/atomic.h>
 #include <lwkt/ipiq.h>
 #include <lwkt/thread.h>
 
@@ -26,7 +27,7 @@ u32 g_initiator_lock;	/* zero-initialised: no constructor */
 
 inline int load(const int *p)
 {
-	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+	return lwkt_load_acquire(p);
 }
 
 /*
@@ -62,13 +63,13 @@ void held(void *arg)
 
 	if (cs->cs_func)
 		cs->cs_func(cs->cs_arg);
-	__atomic_fetch_add(&cs->cs_count, 1, __ATOMIC_ACQ_REL);
+	lwkt_fetch_add(&cs->cs_count, 1);
 	if (!wait_count(gd, &cs->cs_release, 1, "a cpusync release",
 			initiator, kHoldMaxNs))
 		lwkt_plat_log("cpu %d leaves the cpusync of cpu %d unreleased after %llu ms",
 			      gd->gd_cpuid, initiator,
 			      (unsigned long long)(kHoldMaxNs / 1000000));
-	__atomic_fetch_add(&cs->cs_left, 1, __ATOMIC_ACQ_REL);
+	lwkt_fetch_add(&cs->cs_left, 1);
 }
 
 } // namespace
@@ -112,7 +113,7 @@ extern "C" void lwkt_cpusync_finish(struct lwkt_cpusync *cs)
 {
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 
-	__atomic_store_n(&cs->cs_release, 1, __ATOMIC_RELEASE);
+	lwkt_store_release(&cs->cs_release, 1);
 	wait_count(gd, &cs->cs_left, cs->cs_ncpus, "held cpus to leave a cpusync",
 		   -1);
 	--gd->gd_cscount;

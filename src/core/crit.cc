@@ -4,6 +4,7 @@
  * work run when the outermost level is left (Documentation/design.rst). The inline
  * fast paths are in include/lwkt/crit.h.
  */
+#include <lwkt/atomic.h>
 #include <lwkt/thread.h>
 
 #include "core/debug.h"
@@ -40,9 +41,9 @@ extern "C" void lwkt_crit_exit_slow(struct lwkt_globaldata *gd)
 	if (td->td_nest_count >= 2 || gd->gd_intr_nesting_level)
 		return;
 	++td->td_nest_count;
-	if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ)
+	if (lwkt_read_once(gd->gd_reqflags) & RQF_IPIQ)
 		process_ipiq(gd);
-	if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) &
+	if (lwkt_read_once(gd->gd_reqflags) &
 	    RQF_AST_LWKT_RESCHED) {
 		/*
 		 * The idle loop switches on its own. A thread off its run queue

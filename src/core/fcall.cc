@@ -30,6 +30,7 @@
  * call; the CPU still hands every call to lwkt_plat_fcall_done() exactly
  * once, so the host can free it then (it holds a reference for each side).
  */
+#include <lwkt/atomic.h>
 #include <lwkt/thread.h>
 
 #include "core/debug.h"
@@ -41,19 +42,16 @@ using namespace lwkt;
 extern "C" void lwkt_fcall_post(struct lwkt_globaldata *gd,
 				struct lwkt_fcall *fc)
 {
-	struct lwkt_fcall *head = __atomic_load_n(&gd->gd_fcalls,
-						  __ATOMIC_RELAXED);
+	struct lwkt_fcall *head = lwkt_read_once(gd->gd_fcalls);
 
-	__atomic_store_n(&fc->fc_state, LWKT_FCALL_QUEUED, __ATOMIC_RELAXED);
+	lwkt_write_once(fc->fc_state, LWKT_FCALL_QUEUED);
 	do {
 		fc->fc_next = head;
-	} while (!__atomic_compare_exchange_n(&gd->gd_fcalls, &head, fc, true,
-					      __ATOMIC_SEQ_CST,
-					      __ATOMIC_RELAXED));
-	if (!(__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ))
-		__atomic_fetch_or(&gd->gd_reqflags, RQF_IPIQ, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&gd->gd_npoll, __ATOMIC_SEQ_CST) == 0 &&
-	    __atomic_exchange_n(&gd->gd_npoll, 1, __ATOMIC_SEQ_CST) == 0)
+	} while (!lwkt_try_cmpxchg(&gd->gd_fcalls, &head, fc));
+	if (!(lwkt_read_once(gd->gd_reqflags) & RQF_IPIQ))
+		lwkt_fetch_or(&gd->gd_reqflags, RQF_IPIQ);
+	if (lwkt_load_mb(&gd->gd_npoll) == 0 &&
+	    lwkt_xchg(&gd->gd_npoll, 1) == 0)
 		lwkt_plat_ipi_kick(gd);
 	/* else: it polls (and sees RQF_IPIQ), or a kick is on its way. */
 }
@@ -62,9 +60,7 @@ extern "C" bool lwkt_fcall_cancel(struct lwkt_fcall *fc)
 {
 	u32 queued = LWKT_FCALL_QUEUED;
 
-	return __atomic_compare_exchange_n(&fc->fc_state, &queued,
-					   LWKT_FCALL_CANCELLED, false,
-					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	return lwkt_try_cmpxchg(&fc->fc_state, &queued, LWKT_FCALL_CANCELLED);
 }
 
 namespace lwkt {
@@ -74,10 +70,7 @@ namespace {
 inline bool run_one(struct lwkt_fcall *fc)
 {
 	u32 queued = LWKT_FCALL_QUEUED;
-	bool ran = __atomic_compare_exchange_n(&fc->fc_state, &queued,
-					       LWKT_FCALL_RUNNING, false,
-					       __ATOMIC_ACQ_REL,
-					       __ATOMIC_ACQUIRE);
+	bool ran = lwkt_try_cmpxchg(&fc->fc_state, &queued, LWKT_FCALL_RUNNING);
 
 	if (ran)
 		fc->fc_func(fc->fc_arg);
@@ -109,9 +102,9 @@ u32 fcall_drain(struct lwkt_globaldata *gd, bool from_idle)
 	struct lwkt_fcall *fifo = nullptr;
 	u32 n = 0;
 
-	if (!__atomic_load_n(&gd->gd_fcalls, __ATOMIC_RELAXED))
+	if (!lwkt_read_once(gd->gd_fcalls))
 		return 0;
-	list = __atomic_exchange_n(&gd->gd_fcalls, nullptr, __ATOMIC_ACQUIRE);
+	list = lwkt_xchg_acquire(&gd->gd_fcalls, nullptr);
 	/* Pushed newest first: reverse, so calls run in the order posted. */
 	while (list) {
 		struct lwkt_fcall *next = list->fc_next;
@@ -153,7 +146,7 @@ u32 fcall_drain_idle(struct lwkt_globaldata *gd)
 void fcall_abandon_all(struct lwkt_globaldata *gd)
 {
 	struct lwkt_fcall *lists[2] = {
-		__atomic_exchange_n(&gd->gd_fcalls, nullptr, __ATOMIC_ACQUIRE),
+		lwkt_xchg_acquire(&gd->gd_fcalls, nullptr),
 		gd->gd_fcalls_idle,
 	};
 

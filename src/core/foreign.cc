@@ -11,10 +11,11 @@
  * and started by one such call). The *_self functions, switch, yield and
  * critical sections need an LWKT thread.
  */
+#include <lwkt/atomic.h>
 #include <lwkt/thread.h>
 #include <lwkt/wait.h>
 
-#include "core/errors.h"
+#include <lwkt/errno.h>
 #include "core/internal.h"
 #include "platform.h"
 
@@ -39,7 +40,7 @@ void setpri_here(void *p)
 {
 	auto *c = static_cast<TdCall *>(p);
 
-	if (__atomic_load_n(&c->td->td_gd, __ATOMIC_ACQUIRE) != lwkt_mycpu()) {
+	if (lwkt_load_acquire(&c->td->td_gd) != lwkt_mycpu()) {
 		c->moved = true;	/* migrated meanwhile: ask again there */
 		return;
 	}
@@ -61,7 +62,7 @@ void signal_here(void *p)
 /* The CPU a thread belongs to now (it may be changing: a hint). */
 inline int cpu_of(struct lwkt_thread *td)
 {
-	return __atomic_load_n(&td->td_gd, __ATOMIC_ACQUIRE)->gd_cpuid;
+	return lwkt_load_acquire(&td->td_gd)->gd_cpuid;
 }
 
 } // namespace

@@ -7,10 +7,6 @@
 
 #include <lwkt/thread.h>
 
-#ifndef LWKT_ENOMEM
-#define LWKT_ENOMEM	12	/* Linux's value; belongs in core/errors.h */
-#endif
-
 namespace lwkt {
 
 /*

@@ -12,11 +12,12 @@
  * Either the target's drain sees the new windex, or the sender's xchg sees
  * npoll == 0 and kicks: a message is never left without a drain coming.
  */
+#include <lwkt/atomic.h>
 #include <lwkt/ipiq.h>
 #include <lwkt/thread.h>
 
 #include "core/debug.h"
-#include "core/errors.h"
+#include <lwkt/errno.h>
 #include "core/internal.h"
 #include "core/spin.h"
 #include "core/trace.h"
@@ -29,7 +30,7 @@ enum class SendMode { kick, passive, nowait };
 
 inline lwkt_seq_t load_acquire(const lwkt_seq_t *p)
 {
-	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+	return lwkt_load_acquire(p);
 }
 
 /*
@@ -49,15 +50,14 @@ u32 drain_one(struct lwkt_globaldata *gd, u32 src, struct lwkt_ipiq *ip,
 		ipifunc_t func = slot->func;
 		void *arg = slot->arg;
 
-		__atomic_store_n(&ip->ip_rindex, ri + 1, __ATOMIC_RELEASE);
+		lwkt_store_release(&ip->ip_rindex, ri + 1);
 		trace_ipiq_run(static_cast<int>(src), gd->gd_cpuid,
 			       static_cast<u32>(ri + 1),
 			       reinterpret_cast<void *>(func));
 		func(arg);
 		/* Never backwards: a nested drain may have run later ones. */
 		if (lwkt_seq_before(ip->ip_xindex, ri + 1))
-			__atomic_store_n(&ip->ip_xindex, ri + 1,
-					 __ATOMIC_RELEASE);
+			lwkt_store_release(&ip->ip_xindex, ri + 1);
 		++n;
 	}
 	ip->ip_received += n;
@@ -67,8 +67,8 @@ u32 drain_one(struct lwkt_globaldata *gd, u32 src, struct lwkt_ipiq *ip,
 inline void kick(struct lwkt_globaldata *gd, struct lwkt_globaldata *target)
 {
 	/* Test first: the exchange is a locked bus operation. */
-	if (__atomic_load_n(&target->gd_npoll, __ATOMIC_SEQ_CST) == 0 &&
-	    __atomic_exchange_n(&target->gd_npoll, 1, __ATOMIC_SEQ_CST) == 0) {
+	if (lwkt_load_mb(&target->gd_npoll) == 0 &&
+	    lwkt_xchg(&target->gd_npoll, 1) == 0) {
 		++gd->gd_cnt.ipiq_kicks;
 		lwkt_plat_ipi_kick(target);
 	} else {
@@ -135,9 +135,9 @@ lwkt_seq_t send(struct lwkt_globaldata *target, ipifunc_t func, void *arg,
 	 * Publish with a full barrier (a locked exchange): the looks at the
 	 * target's flags below must not pass it.
 	 */
-	__atomic_exchange_n(&ip->ip_windex, wi + 1, __ATOMIC_SEQ_CST);
+	lwkt_xchg(&ip->ip_windex, wi + 1);
 	depth = static_cast<u32>(wi + 1 -
-				 __atomic_load_n(&ip->ip_rindex, __ATOMIC_RELAXED));
+				 lwkt_read_once(ip->ip_rindex));
 	if (depth > ip->ip_hiwat)
 		ip->ip_hiwat = depth;
 	++ip->ip_sent;
@@ -149,11 +149,11 @@ lwkt_seq_t send(struct lwkt_globaldata *target, ipifunc_t func, void *arg,
 	 * Locked operations only where the target's state must change (in a
 	 * burst, RQF_IPIQ and gd_npoll are usually set already).
 	 */
-	if (!(__atomic_load_n(&target->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ))
-		__atomic_fetch_or(&target->gd_reqflags, RQF_IPIQ, __ATOMIC_SEQ_CST);
+	if (!(lwkt_read_once(target->gd_reqflags) & RQF_IPIQ))
+		lwkt_fetch_or(&target->gd_reqflags, RQF_IPIQ);
 	if (mode != SendMode::passive) {
 		kick(gd, target);
-	} else if (__atomic_load_n(&target->gd_npoll, __ATOMIC_SEQ_CST) == 0) {
+	} else if (lwkt_load_mb(&target->gd_npoll) == 0) {
 		/* No clock tick to notice it: a sleeping host must wake. */
 		++gd->gd_cnt.ipiq_kicks_avoided;
 		lwkt_plat_wake(target);
@@ -180,8 +180,8 @@ void process_ipiq(struct lwkt_globaldata *gd, bool polling, u32 budget)
 
 	/* Clear before looking: a message published after this gets a kick. */
 	if (!polling)
-		__atomic_store_n(&gd->gd_npoll, 0, __ATOMIC_SEQ_CST);
-	__atomic_fetch_and(&gd->gd_reqflags, ~(u32)RQF_IPIQ, __ATOMIC_SEQ_CST);
+		lwkt_store_mb(&gd->gd_npoll, 0);
+	lwkt_fetch_and(&gd->gd_reqflags, ~(u32)RQF_IPIQ);
 	crit_enter_quick(td);
 	++gd->gd_intr_nesting_level;
 	for (u32 src = 0; q && src < gd->gd_ncpus; ++src) {
@@ -190,14 +190,12 @@ void process_ipiq(struct lwkt_globaldata *gd, bool polling, u32 budget)
 		if (ip->ip_rindex != load_acquire(&ip->ip_windex)) {
 			if (n >= budget) {
 				/* The rest at the next crit_exit or switch. */
-				__atomic_fetch_or(&gd->gd_reqflags, RQF_IPIQ,
-						  __ATOMIC_SEQ_CST);
+				lwkt_fetch_or(&gd->gd_reqflags, RQF_IPIQ);
 				break;
 			}
 			n += drain_one(gd, src, ip, budget - n);
 			if (ip->ip_rindex != load_acquire(&ip->ip_windex))
-				__atomic_fetch_or(&gd->gd_reqflags, RQF_IPIQ,
-						  __ATOMIC_SEQ_CST);
+				lwkt_fetch_or(&gd->gd_reqflags, RQF_IPIQ);
 		}
 	}
 	/*
@@ -300,8 +298,7 @@ extern "C" lwkt_seq_t lwkt_seq_ipiq(struct lwkt_globaldata *target)
 
 	if (target == gd)
 		return 0;
-	return __atomic_load_n(&target->gd_ipiq[gd->gd_cpuid].ip_windex,
-			       __ATOMIC_RELAXED);
+	return lwkt_read_once(target->gd_ipiq[gd->gd_cpuid].ip_windex);
 }
 
 extern "C" int lwkt_ipiq_set_base(int src, lwkt_seq_t base)
@@ -319,9 +316,9 @@ extern "C" int lwkt_ipiq_set_base(int src, lwkt_seq_t base)
 	    ip->ip_xindex != ip->ip_rindex) {
 		rc = -LWKT_EBUSY;
 	} else {
-		__atomic_store_n(&ip->ip_rindex, base, __ATOMIC_RELEASE);
-		__atomic_store_n(&ip->ip_xindex, base, __ATOMIC_RELEASE);
-		__atomic_store_n(&ip->ip_windex, base, __ATOMIC_SEQ_CST);
+		lwkt_store_release(&ip->ip_rindex, base);
+		lwkt_store_release(&ip->ip_xindex, base);
+		lwkt_store_mb(&ip->ip_windex, base);
 	}
 	crit_exit_gd(gd);
 	return rc;
@@ -360,7 +357,7 @@ extern "C" void lwkt_ipiq_intr(struct lwkt_globaldata *gd)
 	 * loop (also one): leave the work to crit_exit / the idle loop.
 	 */
 	if (!td || td->td_pri >= TDPRI_CRIT || gd->gd_intr_nesting_level) {
-		__atomic_fetch_or(&gd->gd_reqflags, RQF_IPIQ, __ATOMIC_SEQ_CST);
+		lwkt_fetch_or(&gd->gd_reqflags, RQF_IPIQ);
 		lwkt_plat_wake(gd);
 		return;
 	}

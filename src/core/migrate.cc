@@ -11,6 +11,7 @@
  * with the message: the FIFO's release/acquire orders every write the old
  * CPU made before the target's first read.
  */
+#include <lwkt/atomic.h>
 #include <lwkt/ipiq.h>
 #include <lwkt/thread.h>
 
@@ -36,8 +37,7 @@ void adopt(void *arg)
 	AllList(&gd->gd_tdallq).push_tail(td);
 	++gd->gd_cnt.threads;
 	++gd->gd_cnt.migrations;
-	__atomic_store_n(&td->td_flags, td->td_flags & ~TDF_MIGRATING,
-			 __ATOMIC_RELEASE);
+	lwkt_store_release(&td->td_flags, td->td_flags & ~TDF_MIGRATING);
 	runq_enqueue(td);
 	if (td_prio(td) > td_prio(gd->gd_curthread))
 		need_lwkt_resched(gd);
@@ -88,7 +88,7 @@ extern "C" void lwkt_setcpu_self(struct lwkt_globaldata *rgd)
 	AllList::remove(td);
 	--gd->gd_cnt.threads;
 	/* From now on requests for us go to rgd, which holds them off. */
-	__atomic_store_n(&td->td_gd, rgd, __ATOMIC_RELEASE);
+	lwkt_store_release(&td->td_gd, rgd);
 	lwkt_switch();	/* the switch tail sends us to rgd (migrate_send) */
 	LWKT_ASSERT(lwkt_mycpu() == rgd);
 	crit_exit_quick(td);
@@ -97,20 +97,19 @@ extern "C" void lwkt_setcpu_self(struct lwkt_globaldata *rgd)
 extern "C" void lwkt_acquire(struct lwkt_thread *td)
 {
 	struct lwkt_globaldata *gd = lwkt_mycpu();
-	struct lwkt_globaldata *ogd = __atomic_load_n(&td->td_gd,
-						      __ATOMIC_ACQUIRE);
+	struct lwkt_globaldata *ogd = lwkt_load_acquire(&td->td_gd);
 	struct lwkt_thread *cur = gd->gd_curthread;
 
 	if (ogd == gd)
 		return;
 	crit_enter_quick(cur);
 	/* Its old CPU may still be switching away from it. */
-	while (__atomic_load_n(&td->td_flags, __ATOMIC_ACQUIRE) &
+	while (lwkt_load_acquire(&td->td_flags) &
 	       (TDF_RUNNING | TDF_PREEMPT_LOCK)) {
 		spin_serving_ipis(gd);
 	}
 	lwkt_wait_ipiq(ogd, lwkt_send_ipiq(ogd, disown, td));
-	__atomic_store_n(&td->td_gd, gd, __ATOMIC_RELEASE);
+	lwkt_store_release(&td->td_gd, gd);
 	AllList(&gd->gd_tdallq).push_tail(td);
 	++gd->gd_cnt.threads;
 	++gd->gd_cnt.migrations;

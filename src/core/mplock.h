@@ -8,6 +8,7 @@
 #ifndef LWKT_CORE_MPLOCK_H
 #define LWKT_CORE_MPLOCK_H
 
+#include <lwkt/atomic.h>
 #include <lwkt/mplock.h>
 #include <lwkt/token.h>
 
@@ -16,7 +17,7 @@ namespace lwkt {
 /* Does CPU @gd hold the MP lock? */
 inline bool mp_lock_held(struct lwkt_globaldata *gd)
 {
-	return __atomic_load_n(&lwkt_mp_lock, __ATOMIC_RELAXED) == gd->gd_cpuid;
+	return lwkt_read_once(lwkt_mp_lock) == gd->gd_cpuid;
 }
 
 /* Take the MP lock for CPU @gd if it is free. */
@@ -24,15 +25,13 @@ inline bool cpu_try_mplock(struct lwkt_globaldata *gd)
 {
 	int free = LWKT_MP_FREE;
 
-	return __atomic_compare_exchange_n(&lwkt_mp_lock, &free, gd->gd_cpuid,
-					   false, __ATOMIC_ACQUIRE,
-					   __ATOMIC_RELAXED);
+	return lwkt_try_cmpxchg_acquire(&lwkt_mp_lock, &free, gd->gd_cpuid);
 }
 
 /* CPU @gd, which holds the MP lock, lets it go. */
 inline void cpu_rel_mplock(struct lwkt_globaldata *)
 {
-	__atomic_store_n(&lwkt_mp_lock, LWKT_MP_FREE, __ATOMIC_RELEASE);
+	lwkt_store_release(&lwkt_mp_lock, LWKT_MP_FREE);
 }
 
 /* Take @tok for @td if it is free or already @td's. */
@@ -40,8 +39,7 @@ inline bool token_take(struct lwkt_token *tok, struct lwkt_thread *td)
 {
 	struct lwkt_thread *owner = nullptr;
 
-	if (__atomic_compare_exchange_n(&tok->t_owner, &owner, td, false,
-					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	if (lwkt_try_cmpxchg_acquire(&tok->t_owner, &owner, td))
 		return true;
 	return owner == td;
 }
@@ -53,9 +51,8 @@ inline bool token_take(struct lwkt_token *tok, struct lwkt_thread *td)
 inline void rel_all_tokens(struct lwkt_thread *td)
 {
 	for (struct lwkt_tokref *ref = td->td_toks; ref; ref = ref->tr_next) {
-		if (__atomic_load_n(&ref->tr_tok->t_owner, __ATOMIC_RELAXED) == td)
-			__atomic_store_n(&ref->tr_tok->t_owner, nullptr,
-					 __ATOMIC_RELEASE);
+		if (lwkt_read_once(ref->tr_tok->t_owner) == td)
+			lwkt_store_release(&ref->tr_tok->t_owner, nullptr);
 	}
 }
 

@@ -10,13 +10,14 @@
  * the IPI function sends it on. ms_flags is the only field several CPUs
  * change at once, so every change of it is one atomic operation.
  */
+#include <lwkt/atomic.h>
 #include <lwkt/ipiq.h>
 #include <lwkt/msgport.h>
 #include <lwkt/thread.h>
 
 #include "core/crit_guard.h"
 #include "core/debug.h"
-#include "core/errors.h"
+#include <lwkt/errno.h>
 #include "core/internal.h"
 #include "core/list.h"
 #include "core/runq.h"
@@ -29,23 +30,23 @@ namespace {
 
 inline u32 flags_of(struct lwkt_msg *msg)
 {
-	return __atomic_load_n(&msg->ms_flags, __ATOMIC_ACQUIRE);
+	return lwkt_load_acquire(&msg->ms_flags);
 }
 
 inline void flags_set(struct lwkt_msg *msg, u32 set)
 {
-	__atomic_fetch_or(&msg->ms_flags, set, __ATOMIC_ACQ_REL);
+	lwkt_fetch_or(&msg->ms_flags, set);
 }
 
 inline void flags_clear(struct lwkt_msg *msg, u32 clear)
 {
-	__atomic_fetch_and(&msg->ms_flags, ~clear, __ATOMIC_ACQ_REL);
+	lwkt_fetch_and(&msg->ms_flags, ~clear);
 }
 
 /* The CPU a port's owner runs on now (it may be migrating there). */
 inline struct lwkt_globaldata *port_gd(struct lwkt_port *port)
 {
-	return __atomic_load_n(&port->mp_td->td_gd, __ATOMIC_ACQUIRE);
+	return lwkt_load_acquire(&port->mp_td->td_gd);
 }
 
 /*
@@ -54,7 +55,7 @@ inline struct lwkt_globaldata *port_gd(struct lwkt_port *port)
  */
 inline struct lwkt_port *target_of(struct lwkt_msg *msg)
 {
-	return __atomic_load_n(&msg->ms_target_port, __ATOMIC_ACQUIRE);
+	return lwkt_load_acquire(&msg->ms_target_port);
 }
 
 inline struct lwkt_msg *msg_of(struct lwkt_list *node)
@@ -165,9 +166,7 @@ void abort_ipi(void *arg)
 	do {
 		if (f & (MSGF_REPLY | MSGF_DONE))
 			goto done;
-	} while (!__atomic_compare_exchange_n(&msg->ms_flags, &f,
-					      f | MSGF_ABORTED, false,
-					      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	} while (!lwkt_try_cmpxchg(&msg->ms_flags, &f, f | MSGF_ABORTED));
 	if (f & MSGF_QUEUED) {
 		/* Not received yet, and nobody can receive it while we run. */
 		list_remove(&msg->ms_node);
@@ -176,7 +175,7 @@ void abort_ipi(void *arg)
 	}
 done:
 	/* The last touch: from here on the sender may reuse or free it. */
-	__atomic_fetch_sub(&msg->ms_aborts, 1, __ATOMIC_RELEASE);
+	lwkt_fetch_sub_release(&msg->ms_aborts, 1);
 }
 
 /*
@@ -186,8 +185,7 @@ done:
  */
 void wait_aborts(struct lwkt_globaldata *gd, struct lwkt_msg *msg)
 {
-	while (__builtin_expect(__atomic_load_n(&msg->ms_aborts,
-						__ATOMIC_ACQUIRE), 0))
+	while (__builtin_expect(lwkt_load_acquire(&msg->ms_aborts), 0))
 		spin_serving_ipis(gd);
 }
 
@@ -196,7 +194,7 @@ void put(struct lwkt_port *port, struct lwkt_msg *msg)
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	CritSection crit(gd->gd_curthread);
 
-	__atomic_store_n(&msg->ms_target_port, port, __ATOMIC_RELEASE);
+	lwkt_store_release(&msg->ms_target_port, port);
 	trace_msg_send(msg, port_gd(port)->gd_cpuid);
 	on_port_cpu(gd, port, put_ipi, msg);
 }
@@ -252,8 +250,7 @@ extern "C" void lwkt_initmsg(lwkt_msg_t msg, lwkt_port_t rport, int flags)
 	msg->ms_cmd = 0;
 	msg->ms_error = 0;
 	msg->ms_aborts = 0;
-	__atomic_store_n(&msg->ms_flags, static_cast<u32>(flags) & MSGF_ABORTABLE,
-			 __ATOMIC_RELAXED);
+	lwkt_write_once(msg->ms_flags, static_cast<u32>(flags) & MSGF_ABORTABLE);
 }
 
 extern "C" void lwkt_sendmsg(lwkt_port_t port, lwkt_msg_t msg)
@@ -372,6 +369,6 @@ extern "C" void lwkt_abortmsg(lwkt_msg_t msg)
 	gd = lwkt_mycpu();
 	CritSection crit(gd->gd_curthread);
 	/* Counted before it leaves: the sender waits for it (wait_aborts()). */
-	__atomic_fetch_add(&msg->ms_aborts, 1, __ATOMIC_RELAXED);
+	lwkt_fetch_add_relaxed(&msg->ms_aborts, 1);
 	on_port_cpu(gd, target_of(msg), abort_ipi, msg);
 }

@@ -4,6 +4,7 @@
  * CPU), priorities, yields (Documentation/design.rst). No run-queue lock:
  * a CPU's queues change only on that CPU, inside a critical section.
  */
+#include <lwkt/atomic.h>
 #include <lwkt/thread.h>
 
 #include "core/crit_guard.h"
@@ -70,7 +71,7 @@ void deschedule_remote(void *arg)
 /* Only the thread's own CPU looks at its flags; others read td_gd. */
 inline bool migrating(struct lwkt_thread *td)
 {
-	return __atomic_load_n(&td->td_flags, __ATOMIC_ACQUIRE) & TDF_MIGRATING;
+	return lwkt_load_acquire(&td->td_flags) & TDF_MIGRATING;
 }
 
 } // namespace
@@ -84,9 +85,9 @@ void schedule_in_crit(struct lwkt_globaldata *gd, struct lwkt_thread *td)
 		return;
 	}
 	/* Asleep on a wait structure: off its queue first (wait.cc). */
-	if (__atomic_load_n(&td->td_wait, __ATOMIC_ACQUIRE))
+	if (lwkt_load_acquire(&td->td_wait))
 		wait_unlink(td);
-	tgd = __atomic_load_n(&td->td_gd, __ATOMIC_ACQUIRE);
+	tgd = lwkt_load_acquire(&td->td_gd);
 	if (tgd != gd) {
 		/* Its CPU does it; if it moved meanwhile, that CPU forwards. */
 		lwkt_send_ipiq(tgd, schedule_remote, td);
@@ -108,7 +109,7 @@ void deschedule_in_crit(struct lwkt_globaldata *gd, struct lwkt_thread *td)
 		runq_dequeue(td);
 		return;
 	}
-	tgd = __atomic_load_n(&td->td_gd, __ATOMIC_ACQUIRE);
+	tgd = lwkt_load_acquire(&td->td_gd);
 	if (tgd != gd)
 		lwkt_send_ipiq(tgd, deschedule_remote, td);
 	else if (!migrating(td))
@@ -225,14 +226,14 @@ extern "C" void lwkt_yield_quick(void)
 
 	/* Pending work runs only outside critical sections: that is their point. */
 	if (td->td_pri < TDPRI_CRIT &&
-	    __atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED))
+	    lwkt_read_once(gd->gd_reqflags))
 		lwkt_crit_exit_slow(gd);
 
 	/*
 	 * The debugging knob: switch even at equal priority, as if a wakeup
 	 * or an interrupt had preempted us, keeping our scheduled state.
 	 */
-	if (__atomic_load_n(&lwkt_untimely_switch, __ATOMIC_RELAXED) &&
+	if (lwkt_read_once(lwkt_untimely_switch) &&
 	    td->td_nest_count == 0 &&
 	    gd->gd_intr_nesting_level == 0 && td != &gd->gd_idlethread) {
 		crit_enter_quick(td);

@@ -11,6 +11,7 @@
 #ifndef LWKT_CORE_SPIN_H
 #define LWKT_CORE_SPIN_H
 
+#include <lwkt/atomic.h>
 #include <lwkt/thread.h>
 
 #include "core/internal.h"
@@ -24,7 +25,7 @@ namespace lwkt {
  */
 inline void spin_serving_ipis(struct lwkt_globaldata *gd)
 {
-	if (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) & RQF_IPIQ)
+	if (lwkt_read_once(gd->gd_reqflags) & RQF_IPIQ)
 		process_ipiq(gd);
 	lwkt_plat_cpu_relax();
 }
@@ -81,7 +82,7 @@ struct LongWait {
 
 inline bool spin_trylock(u32 *lock)
 {
-	return __atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE) == 0;
+	return lwkt_xchg_acquire(lock, 1) == 0;
 }
 
 inline void spin_lock(struct lwkt_globaldata *gd, u32 *lock)
@@ -93,13 +94,13 @@ inline void spin_lock(struct lwkt_globaldata *gd, u32 *lock)
 		do {
 			spin_serving_ipis(gd);
 			lw.over(gd);
-		} while (__atomic_load_n(lock, __ATOMIC_RELAXED));
+		} while (lwkt_read_once(*lock));
 	} while (!spin_trylock(lock));
 }
 
 inline void spin_unlock(u32 *lock)
 {
-	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+	lwkt_store_release(lock, 0);
 }
 
 } // namespace lwkt

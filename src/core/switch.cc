@@ -3,6 +3,7 @@
  * lwkt_switch(): choose the next thread of this CPU and switch to it
  * (Documentation/design.rst). The hot path: no allocation, no logging, no division.
  */
+#include <lwkt/atomic.h>
 #include <lwkt/thread.h>
 
 #include "core/debug.h"
@@ -28,7 +29,7 @@ static __attribute__((noinline, cold)) void
 cscount_switch(struct lwkt_globaldata *gd, struct lwkt_thread *td)
 {
 	++gd->gd_cnt.cscount;
-	if (__atomic_load_n(&lwkt_panic_on_cscount, __ATOMIC_RELAXED))
+	if (lwkt_read_once(lwkt_panic_on_cscount))
 		lwkt_plat_panic("lwkt_switch: thread %s switches while mastering a cpusync",
 				td->td_comm);
 }
@@ -39,8 +40,7 @@ void switch_tail(struct lwkt_globaldata *gd)
 
 	gd->gd_prevthread = nullptr;
 	/* Release: another CPU waiting for !RUNNING may then take the stack. */
-	__atomic_store_n(&prev->td_flags, prev->td_flags & ~TDF_RUNNING,
-			 __ATOMIC_RELEASE);
+	lwkt_store_release(&prev->td_flags, prev->td_flags & ~TDF_RUNNING);
 	if (__builtin_expect(prev->td_flags & (TDF_EXITING | TDF_MIGRATING), 0)) {
 		if (prev->td_flags & TDF_EXITING)
 			lwkt_reap(gd);
@@ -82,7 +82,7 @@ struct lwkt_thread *idle_choice(struct lwkt_globaldata *gd, bool spin)
 	struct lwkt_thread *idle = &gd->gd_idlethread;
 
 	/* Work is pending or a thread waits for a lock: do not sleep. */
-	if (spin || (__atomic_load_n(&gd->gd_reqflags, __ATOMIC_RELAXED) &
+	if (spin || (lwkt_read_once(gd->gd_reqflags) &
 		     RQF_IDLECHECK_MASK))
 		idle->td_flags |= TDF_IDLE_NOHLT;
 	return idle;
@@ -190,8 +190,7 @@ extern "C" void lwkt_switch(void)
 		/* Something better than ntd became runnable meanwhile? */
 		if (gd->gd_runqmask > (2u << td_prio(ntd)) - 1)
 			need_lwkt_resched(gd);
-	} else if (__builtin_expect(__atomic_load_n(&gd->gd_stopreq,
-						    __ATOMIC_RELAXED), 0)) {
+	} else if (__builtin_expect(lwkt_read_once(gd->gd_stopreq), 0)) {
 		/*
 		 * The host is stopping: every thread stays where it is
 		 * (runnable or blocked) and the idle loop tears the CPU down.

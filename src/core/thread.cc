@@ -10,11 +10,12 @@
  * lwkt_hold() reference and preempts no one. The idle loop reaps too, for
  * threads whose last reference went away later.
  */
+#include <lwkt/atomic.h>
 #include <lwkt/ipiq.h>
 #include <lwkt/thread.h>
 
 #include "core/debug.h"
-#include "core/errors.h"
+#include <lwkt/errno.h>
 #include "core/internal.h"
 #include "core/mplock.h"
 #include "core/list.h"
@@ -39,8 +40,8 @@ inline int stack_round(int stksize)
 
 inline bool reapable(const struct lwkt_thread *td)
 {
-	return !(__atomic_load_n(&td->td_flags, __ATOMIC_ACQUIRE) & TDF_RUNNING) &&
-	       __atomic_load_n(&td->td_refs, __ATOMIC_ACQUIRE) == 0 &&
+	return !(lwkt_load_acquire(&td->td_flags) & TDF_RUNNING) &&
+	       lwkt_load_acquire(&td->td_refs) == 0 &&
 	       td->td_preempted == nullptr;
 }
 
@@ -96,9 +97,9 @@ void init_fields(struct lwkt_thread *td, void *stack, int stksize, int flags,
 	td->td_kstack_size = stksize;
 	td->td_flags = static_cast<u32>(flags);
 	td->td_gd = gd;
-	td->td_tid = __atomic_add_fetch(&next_tid, 1, __ATOMIC_RELAXED);
+	td->td_tid = lwkt_add_return_relaxed(&next_tid, 1);
 	if (__builtin_expect(td->td_tid == 0, 0))	/* 0 names the idle threads */
-		td->td_tid = __atomic_add_fetch(&next_tid, 1, __ATOMIC_RELAXED);
+		td->td_tid = lwkt_add_return_relaxed(&next_tid, 1);
 	/* Switched to inside a critical section: the first switch-in leaves it. */
 	td->td_pri = TDPRI_KERN_DAEMON + TDPRI_CRIT;
 	lwkt_initport(&td->td_msgport, td);
@@ -474,12 +475,11 @@ namespace {
 void free_wakeup(void *arg)
 {
 	auto *td = static_cast<struct lwkt_thread *>(arg);
-	struct lwkt_thread *w = __atomic_load_n(&td->td_freewait,
-						__ATOMIC_RELAXED);
+	struct lwkt_thread *w = lwkt_read_once(td->td_freewait);
 
-	__atomic_store_n(&td->td_freewait, nullptr, __ATOMIC_RELAXED);
+	lwkt_write_once(td->td_freewait, nullptr);
 	/* From here td may be recycled by its CPU: not touched again. */
-	__atomic_fetch_and(&td->td_refs, ~TD_REFS_WAITER, __ATOMIC_RELEASE);
+	lwkt_fetch_and_release(&td->td_refs, ~TD_REFS_WAITER);
 	lwkt_schedule(w);	/* w is this CPU's: a local schedule */
 }
 
@@ -493,12 +493,12 @@ void free_wakeup_copied(void *p)
 
 extern "C" void lwkt_hold(struct lwkt_thread *td)
 {
-	__atomic_fetch_add(&td->td_refs, 1, __ATOMIC_RELAXED);
+	lwkt_fetch_add_relaxed(&td->td_refs, 1);
 }
 
 extern "C" void lwkt_rele(struct lwkt_thread *td)
 {
-	int old = __atomic_load_n(&td->td_refs, __ATOMIC_ACQUIRE);
+	int old = lwkt_load_acquire(&td->td_refs);
 	struct lwkt_thread *w;
 	struct lwkt_globaldata *wgd;
 
@@ -510,23 +510,18 @@ extern "C" void lwkt_rele(struct lwkt_thread *td)
 		}
 		if (old != (TD_REFS_WAITER | 1)) {
 			/* Not the last hold, or nobody waits: nothing else. */
-			if (__atomic_compare_exchange_n(&td->td_refs, &old,
-							old - 1, false,
-							__ATOMIC_RELEASE,
-							__ATOMIC_ACQUIRE))
+			if (lwkt_try_cmpxchg_release(&td->td_refs, &old,
+						     old - 1))
 				return;
 			continue;
 		}
 		/* Set before the bit, which our acquire saw: ordered. */
-		w = __atomic_load_n(&td->td_freewait, __ATOMIC_RELAXED);
-		if (__atomic_compare_exchange_n(&td->td_refs, &old,
-						TD_REFS_WAITER, false,
-						__ATOMIC_ACQ_REL,
-						__ATOMIC_ACQUIRE))
+		w = lwkt_read_once(td->td_freewait);
+		if (lwkt_try_cmpxchg(&td->td_refs, &old, TD_REFS_WAITER))
 			break;
 	}
 	/* w sleeps in lwkt_wait_free() until free_wakeup() ran: it stays. */
-	wgd = __atomic_load_n(&w->td_gd, __ATOMIC_ACQUIRE);
+	wgd = lwkt_load_acquire(&w->td_gd);
 	if (lwkt_in_lwkt_context())
 		lwkt_send_ipiq(wgd, free_wakeup, td);	/* ours: a direct call */
 	else if (lwkt_plat_run_on(wgd->gd_cpuid, free_wakeup_copied, &td,
@@ -546,27 +541,21 @@ extern "C" void lwkt_wait_free(struct lwkt_thread *td)
 	 */
 	crit_enter_quick(self);
 	for (;;) {
-		int old = __atomic_load_n(&td->td_refs, __ATOMIC_ACQUIRE);
+		int old = lwkt_load_acquire(&td->td_refs);
 
 		if (old == 0)
 			break;
 		if (!(old & TD_REFS_WAITER)) {
-			LWKT_ASSERT(__atomic_load_n(&td->td_freewait,
-						    __ATOMIC_RELAXED) == nullptr);
-			__atomic_store_n(&td->td_freewait, self,
-					 __ATOMIC_RELAXED);
-			if (!__atomic_compare_exchange_n(&td->td_refs, &old,
-							 old | TD_REFS_WAITER,
-							 false, __ATOMIC_RELEASE,
-							 __ATOMIC_RELAXED)) {
-				__atomic_store_n(&td->td_freewait, nullptr,
-						 __ATOMIC_RELAXED);
+			LWKT_ASSERT(lwkt_read_once(td->td_freewait) == nullptr);
+			lwkt_write_once(td->td_freewait, self);
+			if (!lwkt_try_cmpxchg_release(&td->td_refs, &old,
+						      old | TD_REFS_WAITER)) {
+				lwkt_write_once(td->td_freewait, nullptr);
 				continue;
 			}
 		} else {
 			/* One waiter at a time; woken early: sleep again. */
-			LWKT_ASSERT(__atomic_load_n(&td->td_freewait,
-						    __ATOMIC_RELAXED) == self);
+			LWKT_ASSERT(lwkt_read_once(td->td_freewait) == self);
 		}
 		lwkt_deschedule_self(self);
 		lwkt_switch();

@@ -10,6 +10,7 @@
  * the switcher skips it (token_contention_count) until its tokens are free.
  * Nothing ever waits holding one token for another, hence no deadlock.
  */
+#include <lwkt/atomic.h>
 #include <lwkt/token.h>
 
 #include "core/debug.h"
@@ -50,9 +51,9 @@ gettoken_contended(struct lwkt_globaldata *gd, struct lwkt_thread *td,
 		   struct lwkt_token *tok)
 {
 	++gd->gd_cnt.token_contention_count;
-	__atomic_fetch_add(&tok->t_collisions, 1, __ATOMIC_RELAXED);
+	lwkt_fetch_add_relaxed(&tok->t_collisions, 1);
 	trace_token_contended(td, tok,
-			      __atomic_load_n(&tok->t_owner, __ATOMIC_RELAXED));
+			      lwkt_read_once(tok->t_owner));
 	for (;;) {
 		/* Frees our tokens; back only once it took them all for us. */
 		lwkt_switch();
@@ -67,7 +68,7 @@ gettoken_contended(struct lwkt_globaldata *gd, struct lwkt_thread *td,
 
 extern "C" void lwkt_token_init(lwkt_token_t tok, const char *desc)
 {
-	__atomic_store_n(&tok->t_owner, nullptr, __ATOMIC_RELAXED);
+	lwkt_write_once(tok->t_owner, nullptr);
 	tok->t_collisions = 0;
 	tok->t_desc = desc ? desc : "token";
 }
@@ -75,7 +76,7 @@ extern "C" void lwkt_token_init(lwkt_token_t tok, const char *desc)
 extern "C" void lwkt_token_uninit(lwkt_token_t tok)
 {
 	struct lwkt_thread *owner =
-		__atomic_load_n(&tok->t_owner, __ATOMIC_ACQUIRE);
+		lwkt_load_acquire(&tok->t_owner);
 
 	if (owner)
 		lwkt_plat_log("lwkt_token_uninit: token %s still held by %s",
@@ -128,13 +129,12 @@ extern "C" void lwkt_reltoken(lwkt_tokref_t ref)
 	*pp = ref->tr_next;
 	ref->tr_next = nullptr;
 	if (!other_ref(td, ref->tr_tok))
-		__atomic_store_n(&ref->tr_tok->t_owner, nullptr,
-				 __ATOMIC_RELEASE);
+		lwkt_store_release(&ref->tr_tok->t_owner, nullptr);
 }
 
 extern "C" int lwkt_havetoken(lwkt_token_t tok)
 {
-	return __atomic_load_n(&tok->t_owner, __ATOMIC_RELAXED) == curthread;
+	return lwkt_read_once(tok->t_owner) == curthread;
 }
 
 extern "C" lwkt_token_t lwkt_token_pool_get(void *ptr)
@@ -144,7 +144,7 @@ extern "C" lwkt_token_t lwkt_token_pool_get(void *ptr)
 	unsigned long h = (a >> 6) ^ (a >> 16) ^ (a >> 26);
 	struct lwkt_token *tok = &pool_tokens[h & (LWKT_POOLTOKENS - 1)];
 
-	if (!__atomic_load_n(&tok->t_desc, __ATOMIC_RELAXED))
-		__atomic_store_n(&tok->t_desc, pool_desc, __ATOMIC_RELAXED);
+	if (!lwkt_read_once(tok->t_desc))
+		lwkt_write_once(tok->t_desc, pool_desc);
 	return tok;
 }

@@ -8,6 +8,7 @@
 #ifndef LWKT_CORE_TRACE_H
 #define LWKT_CORE_TRACE_H
 
+#include <lwkt/atomic.h>
 #include "platform.h"
 
 namespace lwkt {
@@ -20,7 +21,7 @@ inline bool trace_on(unsigned long bits)
 	return false;
 #endif
 	return __builtin_expect(
-		(__atomic_load_n(&lwkt_trace_mask, __ATOMIC_RELAXED) & bits) != 0,
+		(lwkt_read_once(lwkt_trace_mask) & bits) != 0,
 		0);
 }
 

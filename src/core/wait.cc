@@ -12,6 +12,7 @@
  * (lwkt_signal(), or lwkt_schedule() through wait_unlink()) clears
  * td_wait under the lock and then schedules it on its own CPU.
  */
+#include <lwkt/atomic.h>
 #include <lwkt/wait.h>
 
 #include "core/crit_guard.h"
@@ -31,7 +32,7 @@ namespace lwkt {
  */
 static inline void set_relaxed(int *p, int v)
 {
-	__atomic_store_n(p, v, __ATOMIC_RELAXED);
+	lwkt_write_once(*p, v);
 }
 
 /* Under w's lock: take td off w's queue. */
@@ -39,19 +40,19 @@ static void unlink_locked(struct lwkt_wait *w, struct lwkt_thread *td)
 {
 	RunList::remove(td);
 	set_relaxed(&w->wa_count, w->wa_count - 1);
-	__atomic_store_n(&td->td_wait, nullptr, __ATOMIC_RELEASE);
+	lwkt_store_release(&td->td_wait, nullptr);
 }
 
 void wait_unlink(struct lwkt_thread *td)
 {
 	struct lwkt_globaldata *gd = lwkt_mycpu();
-	struct lwkt_wait *w = __atomic_load_n(&td->td_wait, __ATOMIC_ACQUIRE);
+	struct lwkt_wait *w = lwkt_load_acquire(&td->td_wait);
 
 	if (!w)
 		return;
 	spin_lock(gd, &w->wa_lock);
 	/* Signalled meanwhile: whoever did it schedules td. */
-	if (__atomic_load_n(&td->td_wait, __ATOMIC_RELAXED) == w)
+	if (lwkt_read_once(td->td_wait) == w)
 		unlink_locked(w, td);
 	spin_unlock(&w->wa_lock);
 }
@@ -86,13 +87,13 @@ extern "C" void lwkt_block(struct lwkt_wait *w, const char *wmesg, int *gen)
 	td->td_wmesg = wmesg;
 	RunList(&w->wa_waitq).push_tail(td);
 	set_relaxed(&w->wa_count, w->wa_count + 1);
-	__atomic_store_n(&td->td_wait, w, __ATOMIC_RELEASE);
+	lwkt_store_release(&td->td_wait, w);
 	spin_unlock(&w->wa_lock);
 	trace_block(td, w, wmesg);
 
 	lwkt_switch();
 
-	if (__atomic_load_n(&td->td_wait, __ATOMIC_ACQUIRE)) {
+	if (lwkt_load_acquire(&td->td_wait)) {
 		/*
 		 * Back without a wakeup: the switch was refused (a Linux
 		 * lock held, counted and logged). Leave the queue ourselves
@@ -102,7 +103,7 @@ extern "C" void lwkt_block(struct lwkt_wait *w, const char *wmesg, int *gen)
 		runq_enqueue(td);
 	}
 	td->td_wmesg = nullptr;
-	*gen = __atomic_load_n(&w->wa_gen, __ATOMIC_RELAXED);
+	*gen = lwkt_read_once(w->wa_gen);
 	crit_exit_quick(td);
 }
 

@@ -5,7 +5,7 @@
  * in a test script fails loudly instead of running with a default.
  */
 #include "ctl/ctl.h"
-#include "core/errors.h"
+#include <lwkt/errno.h>
 #include "core/text.h"
 
 namespace {

@@ -4,6 +4,7 @@
  */
 #include "ctl/threads_view.h"
 
+#include <lwkt/atomic.h>
 #include <lwkt/token.h>
 
 #include "core/list.h"
@@ -68,7 +69,7 @@ void fill(const struct lwkt_thread *td, struct lwkt_thread_snap *s)
 	s->pri = lwkt::td_prio(td);
 	s->crit = td->td_pri / TDPRI_CRIT;
 	s->flags = td->td_flags;
-	s->refs = __atomic_load_n(&td->td_refs, __ATOMIC_RELAXED) &
+	s->refs = lwkt_read_once(td->td_refs) &
 		  ~TD_REFS_WAITER;
 	s->tokens = tokref_count(td);
 	s->mpcount = td->td_mpcount;

@@ -11,12 +11,14 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
-#include "core/errors.h"
+#include <lwkt/errno.h>
 #include "linux/internal.h"
 
+/* The core's error numbers are Linux's (include/lwkt/errno.h). */
 static_assert(LWKT_EINVAL == EINVAL && LWKT_ERANGE == ERANGE &&
-	      LWKT_ENOBUFS == ENOBUFS &&
-	      LWKT_EBUSY == EBUSY && LWKT_EINTR == EINTR);
+	      LWKT_ENOBUFS == ENOBUFS && LWKT_ENOMEM == ENOMEM &&
+	      LWKT_EBUSY == EBUSY && LWKT_EINTR == EINTR &&
+	      LWKT_ECONNABORTED == ECONNABORTED);
 
 DEFINE_RATELIMIT_STATE(lwkt_write_warn_rs, 5 * HZ, LWKT_WRITE_WARN_BURST);
 DEFINE_RATELIMIT_STATE(lwkt_run_warn_rs, 5 * HZ, LWKT_WRITE_WARN_BURST);

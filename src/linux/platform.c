@@ -16,15 +16,13 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#include "core/errors.h"
+#include "arch/x86_64/switch_frame.h"
+#include <lwkt/errno.h>
 #include "linux/internal.h"
 #include "platform.h"
 
 /* The unwinder scans THREAD_SIZE bytes up from task->stack: all ours. */
 static_assert(LWKT_STACK_MIN >= THREAD_SIZE && LWKT_THREAD_STACK >= THREAD_SIZE);
-
-/* The switcher, src/arch/x86_64/switch.S. */
-void lwkt_kswitch(void **save_sp, void **load_sp);
 
 /*
  * All LWKT stacks together stay under a cap, so a request for a million
@@ -223,7 +221,7 @@ void lwkt_plat_switch(struct lwkt_thread *from, struct lwkt_thread *to)
 	 * stack-end check finds STACK_END_MAGIC if the thread sleeps.
 	 */
 	current->stack = to->td_kstack;
-	lwkt_kswitch(&from->td_sp, &to->td_sp);
+	lwkt_cpu_switch(&from->td_sp, &to->td_sp);
 }
 
 void lwkt_plat_idle(struct lwkt_globaldata *gd)

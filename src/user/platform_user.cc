@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <lwkt/atomic.h>
+
 #include "arch/x86_64/switch_frame.h"
 #include "platform.h"
 #include "user/lwkt_user.h"
@@ -57,17 +59,17 @@ constexpr int kFiber = 0;
 
 extern "C" void lwkt_user_set_panic_hook(void (*hook)(const char *))
 {
-	__atomic_store_n(&g_panic_hook, hook, __ATOMIC_RELEASE);
+	lwkt_store_release(&g_panic_hook, hook);
 }
 
 extern "C" void lwkt_user_set_log_hook(void (*hook)(const char *))
 {
-	__atomic_store_n(&g_log_hook, hook, __ATOMIC_RELEASE);
+	lwkt_store_release(&g_log_hook, hook);
 }
 
 extern "C" void lwkt_user_set_switch_refused(bool refuse)
 {
-	__atomic_store_n(&g_refuse_switch, refuse ? 1 : 0, __ATOMIC_RELEASE);
+	lwkt_store_release(&g_refuse_switch, refuse ? 1 : 0);
 }
 
 /* --- memory --- */
@@ -172,7 +174,7 @@ extern "C" void lwkt_plat_idle_setup(struct lwkt_globaldata *gd)
 extern "C" bool lwkt_plat_switch_allowed(struct lwkt_globaldata *gd,
 					 struct lwkt_thread *td)
 {
-	if (__atomic_load_n(&g_refuse_switch, __ATOMIC_RELAXED) == 0)
+	if (lwkt_read_once(g_refuse_switch) == 0)
 		return true;
 	/* Like the kernel's log line, but once per CPU: tests loop on it. */
 	if (!gd->gd_refused_logged) {
@@ -197,7 +199,7 @@ extern "C" void lwkt_plat_switch(struct lwkt_thread *from,
 #ifdef LWKT_TSAN
 	__tsan_switch_to_fiber(to->td_host[kFiber], 0);
 #endif
-	lwkt_cpu_switch(&from->td_sp, to->td_sp);
+	lwkt_cpu_switch(&from->td_sp, &to->td_sp);
 #ifdef LWKT_ASAN
 	__sanitizer_finish_switch_fiber(fake, nullptr, nullptr);
 #endif
@@ -223,7 +225,7 @@ extern "C" void lwkt_plat_log(const char *fmt, ...)
 {
 	char line[256];
 	va_list ap;
-	void (*hook)(const char *) = __atomic_load_n(&g_log_hook, __ATOMIC_ACQUIRE);
+	void (*hook)(const char *) = lwkt_load_acquire(&g_log_hook);
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
@@ -238,7 +240,7 @@ extern "C" void lwkt_plat_panic(const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
-	void (*hook)(const char *) = __atomic_load_n(&g_panic_hook, __ATOMIC_ACQUIRE);
+	void (*hook)(const char *) = lwkt_load_acquire(&g_panic_hook);
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <lwkt/atomic.h>
 #include <lwkt/ipiq.h>
 
 #include "platform.h"
@@ -87,7 +88,7 @@ extern "C" struct lwkt_globaldata *lwkt_plat_cpu_gd(int cpu)
 
 	if (cpu < 0 || cpu >= LWKT_USER_MAXCPU)
 		return nullptr;
-	c = __atomic_load_n(&g_cpus[cpu], __ATOMIC_ACQUIRE);
+	c = lwkt_load_acquire(&g_cpus[cpu]);
 	return c ? &c->gd : nullptr;
 }
 
@@ -96,13 +97,13 @@ extern "C" void lwkt_plat_host_work(struct lwkt_globaldata *gd)
 	Cpu *c = cpu_of(gd);
 	Request *r;
 
-	if (!__atomic_load_n(&c->has_work, __ATOMIC_ACQUIRE))
+	if (!lwkt_load_acquire(&c->has_work))
 		return;
 	pthread_mutex_lock(&c->mu);
 	r = c->head;
 	c->head = nullptr;
 	c->tailp = &c->head;
-	__atomic_store_n(&c->has_work, 0, __ATOMIC_RELAXED);
+	lwkt_write_once(c->has_work, 0);
 	pthread_mutex_unlock(&c->mu);
 
 	while (r) {
@@ -134,7 +135,7 @@ extern "C" int lwkt_user_start(int ncpus)
 		c->gd.gd_host = c;
 		c->gd.gd_ipiq = new struct lwkt_ipiq[ncpus]();
 		c->gd.gd_ncpus = static_cast<u32>(ncpus);
-		__atomic_store_n(&g_cpus[i], c, __ATOMIC_RELEASE);
+		lwkt_store_release(&g_cpus[i], c);
 	}
 	for (int i = 0; i < ncpus; i++) {
 		if (pthread_create(&g_cpus[i]->thread, nullptr, host_main,
@@ -170,7 +171,7 @@ extern "C" void lwkt_user_stop(void)
 	for (int i = 0; i < g_ncpus; i++) {
 		Cpu *c = g_cpus[i];
 
-		__atomic_store_n(&g_cpus[i], nullptr, __ATOMIC_RELEASE);
+		lwkt_store_release(&g_cpus[i], nullptr);
 		pthread_cond_destroy(&c->cv);
 		pthread_mutex_destroy(&c->mu);
 		delete[] c->gd.gd_ipiq;
@@ -197,7 +198,7 @@ extern "C" void lwkt_user_run(int cpu, int pri, void (*fn)(void *), void *arg)
 	pthread_mutex_lock(&c->mu);
 	*c->tailp = &r;
 	c->tailp = &r.next;
-	__atomic_store_n(&c->has_work, 1, __ATOMIC_RELEASE);
+	lwkt_store_release(&c->has_work, 1);
 	pthread_mutex_unlock(&c->mu);
 	lwkt_plat_wake(&c->gd);
 
@@ -222,7 +223,7 @@ struct UserCall {
 
 void user_call_put(UserCall *uc)
 {
-	if (__atomic_sub_fetch(&uc->refs, 1, __ATOMIC_ACQ_REL) == 0)
+	if (lwkt_sub_return(&uc->refs, 1) == 0)
 		delete uc;
 }
 
@@ -297,7 +298,7 @@ extern "C" int lwkt_user_call(int cpu, void (*fn)(void *), void *arg,
 			err = -4;	/* -LWKT_EINTR: never runs */
 		}
 	}
-	ran = __atomic_load_n(&uc->fc.fc_state, __ATOMIC_ACQUIRE) ==
+	ran = lwkt_load_acquire(&uc->fc.fc_state) ==
 	      LWKT_FCALL_RUNNING;
 	user_call_put(uc);
 	return err ? err : (ran ? 0 : -4);

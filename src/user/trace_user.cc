@@ -4,6 +4,7 @@
  * a test's hook (the kernel has tracepoints instead), and the stack
  * high-water mark for the "threads" view.
  */
+#include <lwkt/atomic.h>
 #include "platform.h"
 #include "user/lwkt_user.h"
 
@@ -15,7 +16,7 @@ void emit(int kind, const struct lwkt_thread *a, const struct lwkt_thread *b,
 	  int result)
 {
 	void (*hook)(const struct lwkt_user_trace_event *) =
-		__atomic_load_n(&g_trace_hook, __ATOMIC_ACQUIRE);
+		lwkt_load_acquire(&g_trace_hook);
 	struct lwkt_user_trace_event ev = {};
 
 	if (!hook)
@@ -37,8 +38,8 @@ void emit(int kind, const struct lwkt_thread *a, const struct lwkt_thread *b,
 extern "C" void lwkt_user_set_trace_hook(
 	void (*hook)(const struct lwkt_user_trace_event *), unsigned long bits)
 {
-	__atomic_store_n(&g_trace_hook, hook, __ATOMIC_RELEASE);
-	__atomic_store_n(&lwkt_trace_mask, bits, __ATOMIC_RELEASE);
+	lwkt_store_release(&g_trace_hook, hook);
+	lwkt_store_release(&lwkt_trace_mask, bits);
 }
 
 extern "C" void lwkt_plat_trace_switch(struct lwkt_globaldata *gd,
@@ -82,7 +83,7 @@ namespace {
 void emit_plain(int kind, u32 a, u32 b, int result)
 {
 	void (*hook)(const struct lwkt_user_trace_event *) =
-		__atomic_load_n(&g_trace_hook, __ATOMIC_ACQUIRE);
+		lwkt_load_acquire(&g_trace_hook);
 	struct lwkt_user_trace_event ev = {};
 
 	if (!hook)

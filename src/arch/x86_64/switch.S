@@ -4,9 +4,10 @@
  * in switch_frame.h, shared with the userland switcher and with the core,
  * which builds a new thread's first frame.
  *
- * void lwkt_kswitch(void **save_sp, void **load_sp)
+ * void lwkt_cpu_switch(void **save_sp, void **load_sp)
  *   %rdi = where to store this thread's stack pointer,
- *   %rsi = where the next thread's stack pointer is stored.
+ *   %rsi = where the next thread's stack pointer is stored
+ * (declared in switch_frame.h, the same contract as the userland switcher).
  *
  * Only the callee-saved registers need saving: the C caller assumes the
  * rest are clobbered by the call. Kernel code uses no FP/SSE state outside
@@ -21,7 +22,7 @@
 
 	.text
 
-SYM_FUNC_START(lwkt_kswitch)
+SYM_FUNC_START(lwkt_cpu_switch)
 	pushq	%rbp
 	pushq	%rbx
 	pushq	%r12
@@ -41,7 +42,7 @@ SYM_FUNC_START(lwkt_kswitch)
 	popq	%rbx
 	popq	%rbp
 	RET
-SYM_FUNC_END(lwkt_kswitch)
+SYM_FUNC_END(lwkt_cpu_switch)
 
 /*
  * A new thread's first frame "returns" here with %r12 = the thread. The

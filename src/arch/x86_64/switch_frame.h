@@ -4,11 +4,11 @@
  * src/user/arch/x86_64/switch.S (userland) and src/arch/x86_64/switch.S
  * (kernel), and by the core, which builds the first frame of a new thread.
  *
- *   void lwkt_cpu_switch(void **save_sp, void *new_sp);
+ *   void lwkt_cpu_switch(void **save_sp, void **load_sp);
  *
  * pushes, on the old stack, in this order: %rbp %rbx %r12 %r13 %r14 %r15,
  * then 8 bytes holding MXCSR (stmxcsr) and the x87 control word (fnstcw);
- * stores %rsp into *save_sp; loads %rsp = new_sp; reverses the pushes and
+ * stores %rsp into *save_sp; loads %rsp = *load_sp; reverses the pushes and
  * returns. So a saved stack pointer points at a struct lwkt_switch_frame,
  * whose last word is the return address (lwkt_cpu_switch's caller, or the
  * trampoline for a new thread).
@@ -48,8 +48,13 @@ struct lwkt_switch_frame {
 #define LWKT_FRAME_MXCSR_DEFAULT	0x1f80	/* all exceptions masked */
 #define LWKT_FRAME_FPUCW_DEFAULT	0x037f	/* x87 power-on default */
 
-/* Save the current context in *save_sp, resume the one at new_sp. */
-void lwkt_cpu_switch(void **save_sp, void *new_sp);
+/*
+ * Save the current context in *save_sp, resume the one *load_sp points at.
+ * The new stack pointer is read from memory, not passed in a register: the
+ * kernel's objtool then knows the new stack holds the same frame as the old
+ * one (as in __switch_to_asm).
+ */
+void lwkt_cpu_switch(void **save_sp, void **load_sp);
 /* Where a new thread's first frame returns to (assembly, not callable). */
 void lwkt_thread_trampoline(void);
 /* Called by the trampoline on the new stack; never returns (core). */

@@ -3,8 +3,10 @@
  * The userland LWKT switcher (SysV x86-64). Frame layout: struct
  * lwkt_switch_frame in src/arch/x86_64/switch_frame.h; keep them in step.
  *
- * void lwkt_cpu_switch(void **save_sp, void *new_sp)
- *   %rdi = where to store the old stack pointer, %rsi = the new one.
+ * void lwkt_cpu_switch(void **save_sp, void **load_sp)
+ *   %rdi = where to store the old stack pointer, %rsi = where the new one
+ *   is stored (loaded from memory as the kernel switcher must, for objtool:
+ *   one contract for both, declared in switch_frame.h).
  * Only the callee-saved state needs saving: the caller already assumes
  * every other register is clobbered by the call. MXCSR and the x87
  * control word are callee-saved ("control bits") in the SysV ABI too.
@@ -27,7 +29,7 @@ lwkt_cpu_switch:
 	fnstcw	4(%rsp)
 	movq	%rsp, (%rdi)
 
-	movq	%rsi, %rsp
+	movq	(%rsi), %rsp
 	ldmxcsr	0(%rsp)
 	fldcw	4(%rsp)
 	addq	$8, %rsp
