@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The MP lock (Documentation/design.rst) with real CPUs and real IPIs: recursion
- * counts, the switcher letting it go for a thread that does not want it
- * and taking it back, a blocked holder's CPU losing it to another CPU, a
- * runnable thread that wants it skipped while another CPU holds it
- * (mplock_contention_count), and several CPUs contending for it.
+ * The MP lock (Documentation/design.rst, "The MP lock") with real CPUs and
+ * real IPIs: recursion counts, the switcher letting it go for a thread that
+ * does not want it and taking it back, a blocked holder's CPU losing it to
+ * another CPU, a runnable thread that wants it skipped while another CPU holds
+ * it (mplock_contention_count), and several CPUs contending for it.
  *
  * LWKT-side code records what it saw; the KUnit case checks it afterwards.
  * A holder that must keep the lock while it waits for another CPU spins

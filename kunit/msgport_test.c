@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Message ports (Documentation/design.rst) with real CPUs and real IPIs: domsg
- * and sendmsg to a server on the same CPU and on another one, the flags a
- * message carries at each step (received: not QUEUED, not REPLY; replied:
- * DONE and REPLY, ASYNC for sendmsg), replies collected by waitmsg and by
- * waitport on the reply port, and aborts: of a message still queued (the
- * abort replies it, -LWKT_ECONNABORTED) and of one in service (the server
- * sees it aborted and replies), each replied exactly once; an abort that
- * does not apply (not ABORTABLE, already replied) changes nothing.
+ * Message ports (Documentation/design.rst, "Message ports") with real CPUs and
+ * real IPIs: domsg and sendmsg to a server on the same CPU and on another one,
+ * the flags a message carries at each step (received: not QUEUED, not REPLY;
+ * replied: DONE and REPLY, ASYNC for sendmsg), replies collected by waitmsg
+ * and by waitport on the reply port, and aborts: of a message still queued
+ * (the abort replies it, -LWKT_ECONNABORTED) and of one in service (the server
+ * sees it aborted and replies), each replied exactly once; an abort that does
+ * not apply (not ABORTABLE, already replied) changes nothing.
  *
  * A server is an LWKT thread looping on lwkt_waitport() of its own port.
  * LWKT-side code records what it saw; the KUnit case checks it afterwards.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lwkt_preempt(): one test per condition of Documentation/design.rst, and the
- * preempt_hit / preempt_miss / preempt_weird counters
+ * lwkt_preempt(): one test per condition of Documentation/design.rst,
+ * "Preemption", and the preempt_hit / preempt_miss / preempt_weird counters
  * (tests/host/preempt_test.cc in the kernel).
  */
 #include <linux/spinlock.h>

@@ -3,7 +3,8 @@
  * Switch refusal: Linux state that lives in the host task or its CPU (held
  * spinlocks, the RCU read side, preempt-disable, irq-off) would leak into
  * the next LWKT thread, so lwkt_switch() and lwkt_yield() refuse to switch
- * while it is held: no switch, switch_refused counted (Documentation/design.rst;
+ * while it is held: no switch, switch_refused counted
+ * (Documentation/design.rst, "Stacks and the switch in the kernel";
  * tests/host/refuse_test.cc in the kernel).
  *
  * Nothing that may sleep or allocate (a failing KUNIT_EXPECT does) runs

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tokens (Documentation/design.rst) with real CPUs and real IPIs: a holder that
- * blocks or yields lets the token go and has it back when it runs again;
- * the switcher skips a runnable thread whose token another CPU holds
+ * Tokens (Documentation/design.rst, "Tokens") with real CPUs and real IPIs: a
+ * holder that blocks or yields lets the token go and has it back when it runs
+ * again; the switcher skips a runnable thread whose token another CPU holds
  * (token_contention_count); two CPUs taking two tokens in opposite orders
- * never deadlock and never both hold one; trytoken and recursion; the
- * pool of tokens hashed by address.
+ * never deadlock and never both hold one; trytoken and recursion; the pool of
+ * tokens hashed by address.
  *
  * LWKT-side code records what it saw; the KUnit case checks it afterwards
  * (never KUNIT_ASSERT in an LWKT thread). A thread that must keep a token

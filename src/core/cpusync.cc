@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cpusync: hold a set of CPUs in a rendezvous (Documentation/design.rst).
+ * cpusync: hold a set of CPUs in a rendezvous (Documentation/design.rst,
+ * "cpusync").
  *
  * A held CPU runs cs_func, checks in, and spins inside the IPI until the
  * initiator releases it, still draining its own incoming queues so that

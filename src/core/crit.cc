@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Critical sections, out of line: the underflow report and the deferred
- * work run when the outermost level is left (Documentation/design.rst). The inline
- * fast paths are in include/lwkt/crit.h.
+ * work run when the outermost level is left (Documentation/design.rst,
+ * "Critical sections"). The inline fast paths are in include/lwkt/crit.h.
  */
 #include <lwkt/atomic.h>
 #include <lwkt/thread.h>

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IPI queues (Documentation/design.rst, include/lwkt/ipiq.h): one SPSC FIFO per
- * ordered CPU pair, the kick, and processing on the target.
+ * IPI queues (Documentation/design.rst, "Across CPUs: IPI queues";
+ * include/lwkt/ipiq.h): one SPSC FIFO per ordered CPU pair, the kick, and
+ * processing on the target.
  *
  * Memory ordering, the one place it matters:
  *   sender:  slot = (func, arg); windex = w + 1 (xchg: a full barrier);

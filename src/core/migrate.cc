@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Moving threads between CPUs (Documentation/design.rst).
+ * Moving threads between CPUs (Documentation/design.rst, "Migration").
  *
  * A thread's stack may be resumed on another CPU only once its old CPU has
  * switched away from it (TDF_RUNNING clear). DragonFly's target spun on

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The MP lock (Documentation/design.rst, include/lwkt/mplock.h). The lock word
- * names the CPU that holds it; td_mpcount says how many holds the thread
- * wants. Raise the count first, then try: a thread that loses switches
- * away with its count raised, and the switcher (can_run() in switch.cc)
- * takes the lock on its behalf before it runs it again.
+ * The MP lock (Documentation/design.rst, "The MP lock";
+ * include/lwkt/mplock.h). The lock word names the CPU that holds it;
+ * td_mpcount says how many holds the thread wants. Raise the count first, then
+ * try: a thread that loses switches away with its count raised, and the
+ * switcher (can_run() in switch.cc) takes the lock on its behalf before it
+ * runs it again.
  */
 #include <lwkt/mplock.h>
 

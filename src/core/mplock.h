@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The switcher's side of the MP lock and of tokens (Documentation/design.rst
- * and 12): what lwkt_switch() and lwkt_preempt() need to decide whether a
- * thread can run, and to let go of what a thread switching out holds.
- * The APIs are src/core/mplock.cc and src/core/token.cc.
+ * The switcher's side of the MP lock and of tokens (Documentation/design.rst,
+ * "The MP lock", "Tokens" and "Switching"): what lwkt_switch() and
+ * lwkt_preempt() need to decide whether a thread can run, and to let go of
+ * what a thread switching out holds. The APIs are src/core/mplock.cc and
+ * src/core/token.cc.
  */
 #ifndef LWKT_CORE_MPLOCK_H
 #define LWKT_CORE_MPLOCK_H

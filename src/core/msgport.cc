@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Message ports (Documentation/design.rst, include/lwkt/msgport.h).
+ * Message ports (Documentation/design.rst, "Message ports";
+ * include/lwkt/msgport.h).
  *
  * No locks: a port's queue and its MSGPORTF_WAITING flag are touched only
  * on the CPU its owner runs on, inside a critical section (or from the IPI

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lwkt_preempt(): switch to a just-scheduled thread at once, keeping the
- * current thread's state, and come back when it blocks (Documentation/design.rst).
+ * current thread's state, and come back when it blocks
+ * (Documentation/design.rst, "Preemption").
  *
  * Linux port rule: preemption only ever starts from thread context, i.e. a
  * local lwkt_schedule() of a thread whose td_preemptable is lwkt_preempt.

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Scheduling: schedule/deschedule (local, or by IPI on the thread's own
- * CPU), priorities, yields (Documentation/design.rst). No run-queue lock:
- * a CPU's queues change only on that CPU, inside a critical section.
+ * Scheduling: schedule/deschedule (local, or by IPI on the thread's own CPU),
+ * priorities, yields (Documentation/design.rst, "Scheduling"). No run-queue
+ * lock: a CPU's queues change only on that CPU, inside a critical section.
  */
 #include <lwkt/atomic.h>
 #include <lwkt/thread.h>

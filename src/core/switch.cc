@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lwkt_switch(): choose the next thread of this CPU and switch to it
- * (Documentation/design.rst). The hot path: no allocation, no logging, no division.
+ * (Documentation/design.rst, "Switching"). The hot path: no allocation,
+ * no logging, no division.
  */
 #include <lwkt/atomic.h>
 #include <lwkt/thread.h>

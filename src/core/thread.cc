@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Thread lifecycle: allocation with the per-CPU free cache, init, create,
- * exit and reaping, references, names (Documentation/design.rst).
+ * exit and reaping, references, names (Documentation/design.rst,
+ * "Threads").
  *
  * Reaping rule: an exiting thread is still on its stack when it switches
  * away for good, so it cannot free itself. It parks on its CPU's reap list

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Tokens (Documentation/design.rst, include/lwkt/token.h).
+ * Tokens (Documentation/design.rst, "Tokens"; include/lwkt/token.h).
  *
  * A thread's tokrefs are linked on td_toks, newest first. While the thread
  * runs, it holds the token of every one of them (t_owner == td). When it

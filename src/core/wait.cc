@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Wait queues, the 2005 API (Documentation/design.rst, include/lwkt/wait.h).
+ * Wait queues, the 2005 API (Documentation/design.rst, "Wait queues";
+ * include/lwkt/wait.h).
  *
  * The generation number is the interlock: a waiter reads wa_gen before it
  * checks its condition, and lwkt_block() sleeps only if wa_gen has not

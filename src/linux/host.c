@@ -7,7 +7,7 @@
  * Everything LWKT does on a CPU happens on that CPU's host.
  *
  * CPUs that come online after the module loaded are not hosted; the set is
- * fixed for the life of the module (see Documentation/design.rst).
+ * fixed for the life of the module (see Documentation/design.rst, "Hosts").
  */
 #include <linux/cpu.h>
 #include <linux/kthread.h>

@@ -57,7 +57,7 @@ static void lwkt_pre_low(void *arg)
 	/*
 	 * Outside any critical section of our own: lwkt_schedule() enters
 	 * one level and lets the target preempt only a caller at that level
-	 * (DragonFly's critpri rule, Documentation/design.rst).
+	 * (DragonFly's critpri rule, Documentation/design.rst, "Preemption").
 	 */
 	for (i = 0; i < pe->iters && !READ_ONCE(pe->job.stop); i++) {
 		before = pe->runs;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-// The MP lock (include/lwkt/mplock.h, Documentation/design.rst): per-thread
-// recursion counts, the lock word, try_mplock, bogus releases, contention
-// from another CPU (switch away, run later with the lock), a holder that
-// blocks letting other CPUs take it, mutual exclusion across CPUs, and a
-// thread that exits holding it.
+// The MP lock (include/lwkt/mplock.h, Documentation/design.rst,
+// "The MP lock"): per-thread recursion counts, the lock word, try_mplock,
+// bogus releases, contention from another CPU (switch away, run later with the
+// lock), a holder that blocks letting other CPUs take it, mutual exclusion
+// across CPUs, and a thread that exits holding it.
 #include <atomic>
 #include <chrono>
 #include <functional>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-// Message ports (include/lwkt/msgport.h, Documentation/design.rst): domsg to a
-// server of the same and of another CPU, sendmsg with waitmsg or waitport,
-// getport, error propagation, forwarding, the flags of each stage, many
-// clients against one server, and aborts (queued, in service, after the
-// reply, not abortable, raced from another CPU).
+// Message ports (include/lwkt/msgport.h, Documentation/design.rst,
+// "Message ports"): domsg to a server of the same and of another CPU, sendmsg
+// with waitmsg or waitport, getport, error propagation, forwarding, the flags
+// of each stage, many clients against one server, and aborts (queued, in
+// service, after the reply, not abortable, raced from another CPU).
 #include <atomic>
 #include <chrono>
 #include <functional>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-// lwkt_preempt: one test per condition of Documentation/design.rst.
+// lwkt_preempt: one test per condition of Documentation/design.rst,
+// "Preemption".
 #include <lwkt/mplock.h>
 
 #include "lwkt_fixture.h"

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-// Tokens (include/lwkt/token.h, Documentation/design.rst): get/release with
-// recursion in any order, trytoken, a holder that blocks or switches away
-// losing its tokens meanwhile and getting them all back before it runs,
-// the switcher skipping a thread whose token is held, any acquisition
-// order across CPUs without deadlock, the address-hashed pool, bogus
-// releases, and threads that exit holding tokens.
+// Tokens (include/lwkt/token.h, Documentation/design.rst, "Tokens"):
+// get/release with recursion in any order, trytoken, a holder that blocks or
+// switches away losing its tokens meanwhile and getting them all back before
+// it runs, the switcher skipping a thread whose token is held, any acquisition
+// order across CPUs without deadlock, the address-hashed pool, bogus releases,
+// and threads that exit holding tokens.
 #include <string.h>
 
 #include <atomic>
