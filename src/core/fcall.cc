@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Calls from outside LWKT context (src/platform.h, "Calls from outside LWKT
- * context"): the one way a Linux task, a KUnit case or a userland test's
+ * Calls from outside LWKT context (Documentation/design.rst, "Calls from
+ * outside LWKT context"; struct lwkt_fcall in src/platform.h): the one way a Linux task, a KUnit case or a userland test's
  * main thread gets something done on a CPU's LWKT side.
  *
  * Each CPU has one multi-producer list, gd_fcalls, pushed with a

@@ -4,11 +4,12 @@
  * ranges, a parser for "<workload> key=value ..." lines, and the result
  * buffer a workload fills with "key value" lines.
  *
- * The parser and the formatter live in the core so the userland build tests
- * them; the table and the run functions live in the kernel glue.
+ * The parser and the formatter are freestanding C++ in src/ctl/, built with
+ * the core so the userland tests reach them; the table and the run
+ * functions are kernel C in src/workloads/.
  */
-#ifndef LWKT_CORE_CTL_H
-#define LWKT_CORE_CTL_H
+#ifndef LWKT_CTL_CTL_H
+#define LWKT_CTL_CTL_H
 
 #include <lwkt/types.h>
 
@@ -103,4 +104,4 @@ void lwkt_ctl_format_help(const struct lwkt_ctl_workload *const *table,
 
 LWKT_EXTERN_C_END
 
-#endif /* LWKT_CORE_CTL_H */
+#endif /* LWKT_CTL_CTL_H */

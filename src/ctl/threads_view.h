@@ -6,8 +6,8 @@
  * tests them; the kernel glue (src/linux/threads_debugfs.c) moves the snapshot
  * between CPUs and into a seq_file.
  */
-#ifndef LWKT_CORE_THREADS_H
-#define LWKT_CORE_THREADS_H
+#ifndef LWKT_CTL_THREADS_VIEW_H
+#define LWKT_CTL_THREADS_VIEW_H
 
 #include <lwkt/thread.h>
 
@@ -64,4 +64,4 @@ int lwkt_threads_format(const struct lwkt_thread_snap *s, char *buf,
 
 LWKT_EXTERN_C_END
 
-#endif /* LWKT_CORE_THREADS_H */
+#endif /* LWKT_CTL_THREADS_VIEW_H */
