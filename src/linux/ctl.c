@@ -7,6 +7,8 @@
  * Every error logs one warning (lwkt_write_warn(): ratelimited) and leaves
  * the last result as it was.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -53,24 +55,24 @@ int lwkt_ctl_exec(const char *line, size_t len)
 	int err;
 
 	if (len >= LWKT_CTL_LINE_MAX) {
-		lwkt_write_warn("lwkt: ctl: line longer than %d bytes\n",
+		lwkt_write_warn("ctl: line longer than %d bytes\n",
 				LWKT_CTL_LINE_MAX - 1);
 		return -EINVAL;
 	}
 	err = lwkt_ctl_parse(lwkt_workloads, lwkt_nr_workloads, line, len,
 			     lwkt_ctl_cpu_hosted, &req, why, sizeof(why));
 	if (err) {
-		lwkt_write_warn("lwkt: ctl: %s\n", why);
+		lwkt_write_warn("ctl: %s\n", why);
 		return err;
 	}
 
 	res = kvzalloc(sizeof(*res), GFP_KERNEL);
 	if (!res) {
-		lwkt_write_warn("lwkt: ctl: %s: out of memory\n", req.wl->name);
+		lwkt_write_warn("ctl: %s: out of memory\n", req.wl->name);
 		return -ENOMEM;
 	}
 	if (!mutex_trylock(&lwkt_ctl_run_lock)) {
-		lwkt_write_warn("lwkt: ctl: %s: another workload is running\n",
+		lwkt_write_warn("ctl: %s: another workload is running\n",
 				req.wl->name);
 		kvfree(res);
 		return -EBUSY;
@@ -82,10 +84,10 @@ int lwkt_ctl_exec(const char *line, size_t len)
 
 	if (err) {
 		if (err == -EINTR)
-			lwkt_run_warn("lwkt: ctl: %s: interrupted by a signal\n",
+			lwkt_run_warn("ctl: %s: interrupted by a signal\n",
 				      req.wl->name);
 		else
-			lwkt_run_warn("lwkt: ctl: %s: failed to run: %d\n",
+			lwkt_run_warn("ctl: %s: failed to run: %d\n",
 				      req.wl->name, err);
 		kvfree(res);
 		return err;

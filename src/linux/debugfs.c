@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/kernel/debug/lwkt/: "stats", "ctl", "threads" and knobs/. The file formats are a
- * contract (Documentation/debugfs.rst): later features add lines and
- * workloads, never change existing ones.
+ * /sys/kernel/debug/lwkt/: "stats", "ctl", "threads" and knobs/. The file
+ * formats are a contract (Documentation/debugfs.rst): later features add
+ * lines and workloads, never change existing ones.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/seq_file.h>
@@ -15,18 +17,8 @@
 
 static struct dentry *lwkt_debugfs_dir;
 
-static int lwkt_stats_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, lwkt_stats_show, NULL);
-}
-
-static const struct file_operations lwkt_stats_fops = {
-	.owner		= THIS_MODULE,
-	.open		= lwkt_stats_open,
-	.read		= seq_read,
-	.llseek		= seq_lseek,
-	.release	= single_release,
-};
+/* lwkt_stats_show() is in stats.c. */
+DEFINE_SHOW_ATTRIBUTE(lwkt_stats);
 
 static int lwkt_ctl_open(struct inode *inode, struct file *file)
 {
@@ -40,7 +32,7 @@ static ssize_t lwkt_ctl_write(struct file *file, const char __user *ubuf,
 	int err;
 
 	if (len >= sizeof(buf)) {
-		lwkt_write_warn("lwkt: ctl: line longer than %zu bytes\n",
+		lwkt_write_warn("ctl: line longer than %zu bytes\n",
 				sizeof(buf) - 1);
 		return -EINVAL;
 	}
@@ -63,7 +55,7 @@ int lwkt_debugfs_init(void)
 {
 	lwkt_debugfs_dir = debugfs_create_dir("lwkt", NULL);
 	if (IS_ERR(lwkt_debugfs_dir)) {
-		pr_warn("lwkt: cannot create debugfs directory: %ld\n",
+		pr_warn("cannot create debugfs directory: %ld\n",
 			PTR_ERR(lwkt_debugfs_dir));
 		return PTR_ERR(lwkt_debugfs_dir);
 	}

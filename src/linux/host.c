@@ -9,6 +9,8 @@
  * CPUs that come online after the module loaded are not hosted; the set is
  * fixed for the life of the module (see Documentation/design.rst, "Hosts").
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cpu.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -369,51 +371,52 @@ static void lwkt_nop(void *info)
 
 static int lwkt_host_create(unsigned int cpu)
 {
-	struct lwkt_host *h;
+	int node = cpu_to_node(cpu);
 	struct task_struct *task;
+	struct lwkt_host *h;
+	int err = -ENOMEM;
 
-	h = kzalloc_node(sizeof(*h), GFP_KERNEL, cpu_to_node(cpu));
+	h = kzalloc_node(sizeof(*h), GFP_KERNEL, node);
 	if (!h)
 		return -ENOMEM;
-	h->gd = kmalloc_node(sizeof(*h->gd), GFP_KERNEL, cpu_to_node(cpu));
-	if (!h->gd) {
-		kfree(h);
-		return -ENOMEM;
-	}
+	h->gd = kmalloc_node(sizeof(*h->gd), GFP_KERNEL, node);
+	if (!h->gd)
+		goto free_host;
+	lwkt_gdinit(h->gd, cpu);	/* zeroes the gd: before anything is set */
 	h->gd->gd_ipiq = kvzalloc_node(nr_cpu_ids * sizeof(struct lwkt_ipiq),
-				       GFP_KERNEL, cpu_to_node(cpu));
-	if (!h->gd->gd_ipiq) {
-		kfree(h->gd);
-		kfree(h);
-		return -ENOMEM;
-	}
-	h->cpu = cpu;
-	init_waitqueue_head(&h->wait);
-	{
-		struct lwkt_ipiq *q = h->gd->gd_ipiq;
-
-		lwkt_gdinit(h->gd, cpu);	/* zeroes the gd */
-		h->gd->gd_ipiq = q;
-	}
+				       GFP_KERNEL, node);
+	if (!h->gd->gd_ipiq)
+		goto free_gd;
 	h->gd->gd_ncpus = nr_cpu_ids;
 	h->gd->gd_idle_poll_ns = (u64)idle_poll_us * NSEC_PER_USEC;
 	h->gd->gd_host = h;
+	h->cpu = cpu;
+	init_waitqueue_head(&h->wait);
 	INIT_CSD(&h->kick, lwkt_host_kick_fn, h->gd);
-	lwkt_hosts[cpu] = h;
 
+	/* Created stopped: it runs lwkt_host_main() once woken below. */
 	task = kthread_create_on_cpu(lwkt_host_main, h, cpu, "lwkt/%u");
 	if (IS_ERR(task)) {
-		lwkt_host_free(cpu);
-		return PTR_ERR(task);
+		err = PTR_ERR(task);
+		goto free_ipiq;
 	}
 	/* Hold the task: it returns on its own once told to stop. */
 	get_task_struct(task);
 	h->task = task;
+	lwkt_hosts[cpu] = h;
 	/* Before the host runs: lwkt_mycpu() and "in LWKT context" use them. */
 	per_cpu(lwkt_gd_pcpu, cpu) = h->gd;
 	per_cpu(lwkt_host_pcpu, cpu) = task;
 	wake_up_process(task);
 	return 0;
+
+free_ipiq:
+	kvfree(h->gd->gd_ipiq);
+free_gd:
+	kfree(h->gd);
+free_host:
+	kfree(h);
+	return err;
 }
 
 int lwkt_hosts_start(void)
@@ -430,7 +433,7 @@ int lwkt_hosts_start(void)
 	}
 	cpus_read_unlock();
 	if (err) {
-		pr_warn("lwkt: cannot start the host of cpu %u: %d\n", cpu, err);
+		pr_warn("cannot start the host of cpu %u: %d\n", cpu, err);
 		lwkt_hosts_stop();
 	}
 	return err;

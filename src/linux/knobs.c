@@ -5,6 +5,8 @@
  * anything else is -EINVAL with one (ratelimited) warning. A write takes
  * effect at once: the core reads the variable each time it needs it.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/uaccess.h>
@@ -30,7 +32,7 @@ static ssize_t lwkt_knob_write(struct file *file, const char __user *ubuf,
 	if (len == 0 || len > 2 || copy_from_user(buf, ubuf, len) ||
 	    (buf[0] != '0' && buf[0] != '1') ||
 	    (len == 2 && buf[1] != '\n')) {
-		lwkt_write_warn("lwkt: knobs/%pD: write 0 or 1\n", file);
+		lwkt_write_warn("knobs/%pD: write 0 or 1\n", file);
 		return -EINVAL;
 	}
 	WRITE_ONCE(*knob, buf[0] - '0');

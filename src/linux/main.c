@@ -3,6 +3,8 @@
  * lwkt: DragonFly BSD's light weight kernel threads, hosted by one Linux
  * kthread per CPU.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 
 #include "linux/internal.h"
@@ -20,7 +22,7 @@ static int __init lwkt_module_init(void)
 	err = lwkt_debugfs_init();
 	if (err)
 		goto out_hosts;
-	pr_info("lwkt: hosting %u cpus\n", lwkt_nr_hosted());
+	pr_info("hosting %u cpus\n", lwkt_nr_hosted());
 	return 0;
 
 out_hosts:
@@ -37,7 +39,7 @@ static void __exit lwkt_module_exit(void)
 	lwkt_hosts_stop();
 	lwkt_oops_exit();
 	lwkt_ctl_release();
-	pr_info("lwkt: unloaded\n");
+	pr_info("unloaded\n");
 }
 
 module_init(lwkt_module_init);

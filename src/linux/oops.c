@@ -4,6 +4,8 @@
  * report names only the host task ("Comm: lwkt/N"), which runs every LWKT
  * thread of its CPU.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kdebug.h>
 #include <linux/notifier.h>
 
@@ -17,7 +19,7 @@ static int lwkt_oops_notify(struct notifier_block *nb, unsigned long val,
 	if (val != DIE_OOPS || !lwkt_on_host())
 		return NOTIFY_DONE;
 	gd = lwkt_mycpu();
-	pr_emerg("lwkt: oops in LWKT thread %s on cpu %d (stack %px..%px)\n",
+	pr_emerg("oops in LWKT thread %s on cpu %d (stack %px..%px)\n",
 		 gd->gd_curthread->td_comm, gd->gd_cpuid,
 		 gd->gd_curthread->td_kstack,
 		 gd->gd_curthread->td_kstack + gd->gd_curthread->td_kstack_size);

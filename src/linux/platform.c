@@ -4,6 +4,8 @@
  * from Linux. Stacks, thread memory, the stack switch, idling and waking
  * the host kthread, logging.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kasan.h>
 #include <linux/ktime.h>
 #include <linux/magic.h>
@@ -50,7 +52,7 @@ void *lwkt_plat_stack_alloc(int size)
 
 	if (atomic_long_add_return(size, &lwkt_stack_bytes) > lwkt_stack_cap()) {
 		atomic_long_sub(size, &lwkt_stack_bytes);
-		pr_warn_ratelimited("lwkt: %s: no stack for a new thread: LWKT stacks would pass %lu MiB (max_stack_mb)\n",
+		pr_warn_ratelimited("%s: no stack for a new thread: LWKT stacks would pass %lu MiB (max_stack_mb)\n",
 				    current->comm, lwkt_stack_cap() >> 20);
 		return NULL;
 	}
@@ -112,7 +114,7 @@ void lwkt_plat_thread_owner(struct lwkt_thread *td, void *owner)
 	if (try_module_get(mod))
 		td->td_host[LWKT_TD_HOST_MODULE] = mod;
 	else
-		pr_warn("lwkt: thread %s: its module %s is going away\n",
+		pr_warn("thread %s: its module %s is going away\n",
 			td->td_comm, module_name(mod));
 }
 
@@ -200,7 +202,7 @@ bool lwkt_plat_switch_allowed(struct lwkt_globaldata *gd,
 		why = lwkt_switch_forbidden();
 	if (!why)
 		return true;
-	pr_err_ratelimited("lwkt: cpu%d: refusing to switch away from thread %s: %s\n",
+	pr_err_ratelimited("cpu%d: refusing to switch away from thread %s: %s\n",
 			   gd->gd_cpuid, td->td_comm, why);
 	return false;
 }
@@ -274,7 +276,7 @@ void lwkt_plat_log(const char *fmt, ...)
 	va_start(ap, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &ap;
-	pr_info("lwkt: %pV\n", &vaf);
+	pr_info("%pV\n", &vaf);
 	va_end(ap);
 }
 
