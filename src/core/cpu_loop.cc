@@ -68,7 +68,11 @@ bool idle_poll(struct lwkt_globaldata *gd)
 		 */
 		lwkt_store_mb(&gd->gd_npoll, 1);
 		deadline = lwkt_plat_now_ns() + budget;
-		/* The flags every pass, the clock every 32nd. */
+		/*
+		 * The flags every pass, the clock every 32nd. Relaxed: a
+		 * miss is caught by may_sleep(), a stop request by the
+		 * loop's acquire in lwkt_host_run().
+		 */
 		for (u32 i = 1;; ++i) {
 			if ((lwkt_read_once(gd->gd_reqflags) &
 			     RQF_IDLECHECK_MASK) ||
@@ -121,6 +125,7 @@ extern "C" void lwkt_host_run(struct lwkt_globaldata *gd)
 		u32 stop;
 
 		crit_enter_quick(idle);
+		/* Relaxed: may_sleep() looks again, fully ordered. */
 		if (lwkt_read_once(gd->gd_reqflags) & RQF_IPIQ)
 			process_ipiq(gd, true);
 		lwkt_plat_host_work(gd);

@@ -199,6 +199,7 @@ extern "C" void lwkt_switch(void)
 		/*
 		 * The host is stopping: every thread stays where it is
 		 * (runnable or blocked) and the idle loop tears the CPU down.
+		 * Relaxed: the idle loop reads it again with acquire.
 		 */
 		ntd = &gd->gd_idlethread;
 	} else {

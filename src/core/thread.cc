@@ -481,6 +481,7 @@ namespace {
 void free_wakeup(void *arg)
 {
 	auto *td = static_cast<struct lwkt_thread *>(arg);
+	/* Written by the waiter, which is of this CPU: no ordering needed. */
 	struct lwkt_thread *w = lwkt_read_once(td->td_freewait);
 
 	lwkt_write_once(td->td_freewait, nullptr);
