@@ -41,6 +41,7 @@ inline u32 flags_of(struct lwkt_msg *msg)
 	return lwkt_load_acquire(&msg->ms_flags);
 }
 
+/* Pair with flags_of() and lwkt_msg_aborted() (above). */
 inline void flags_set(struct lwkt_msg *msg, u32 set)
 {
 	lwkt_fetch_or(&msg->ms_flags, set);
@@ -174,6 +175,10 @@ void abort_ipi(void *arg)
 		lwkt_send_ipiq(port_gd(port), abort_ipi, msg);
 		return;
 	}
+	/*
+	 * Against the replier's lwkt_fetch_or() of MSGF_REPLY: one of the
+	 * two comes first. Pairs with lwkt_msg_aborted()'s acquire.
+	 */
 	f = flags_of(msg);
 	do {
 		if (f & (MSGF_REPLY | MSGF_DONE))
