@@ -102,6 +102,10 @@ static inline void crit_exit_quick(struct lwkt_thread *td)
 	struct lwkt_globaldata *gd = td->td_gd;
 
 	crit_exit_noyield(td);
+	/*
+	 * Relaxed: a flag another CPU sets just after comes with a kick, or
+	 * is seen at the next preemption point or idle pass.
+	 */
 	if (__builtin_expect(td->td_pri < TDPRI_CRIT &&
 			     lwkt_read_once(gd->gd_reqflags) != 0, 0))
 		lwkt_crit_exit_slow(gd);

@@ -205,6 +205,7 @@ void lwkt_crit_exit_slow(struct lwkt_globaldata *gd);
  */
 static inline void need_lwkt_resched(struct lwkt_globaldata *gd)
 {
+	/* Our own CPU's: atomic only against other CPUs' RQF_IPIQ ors. */
 	lwkt_fetch_or_relaxed(&gd->gd_reqflags, RQF_AST_LWKT_RESCHED);
 }
 

@@ -197,6 +197,7 @@ void lwkt_abortmsg(lwkt_msg_t msg);
  */
 static inline int lwkt_msg_aborted(lwkt_msg_t msg)
 {
+	/* Pairs with abort_ipi()'s lwkt_try_cmpxchg() of ms_flags. */
 	return (lwkt_load_acquire(&msg->ms_flags) &
 		MSGF_ABORTED) != 0;
 }

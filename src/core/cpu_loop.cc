@@ -26,6 +26,7 @@ void free_all(struct lwkt_globaldata *gd, struct lwkt_list *head,
 
 	while ((td = q.first()) != nullptr) {
 		RunList::remove(td);
+		/* Pairs with lwkt_rele()'s release of td_refs (thread.cc). */
 		if (lwkt_load_acquire(&td->td_refs))
 			lwkt_plat_log("cpu %d teardown: freeing %s thread %s with %d references",
 				      gd->gd_cpuid, what, td->td_comm, td->td_refs);
@@ -59,10 +60,19 @@ bool idle_poll(struct lwkt_globaldata *gd)
 	u64 deadline;
 
 	if (budget && gd->gd_ipiq) {
-		/* Until may_sleep(): the loop looks at RQF_IPIQ on its own. */
+		/*
+		 * Until may_sleep(): the loop looks at RQF_IPIQ on its own.
+		 * Pairs with kick()'s lwkt_load_mb() of gd_npoll (ipiq.cc):
+		 * a sender that sees 1 skips the kick, its RQF_IPIQ already
+		 * set for the reads below or for may_sleep()'s.
+		 */
 		lwkt_store_mb(&gd->gd_npoll, 1);
 		deadline = lwkt_plat_now_ns() + budget;
-		/* The flags every pass, the clock every 32nd. */
+		/*
+		 * The flags every pass, the clock every 32nd. Relaxed: a
+		 * miss is caught by may_sleep(), a stop request by the
+		 * loop's acquire in lwkt_host_run().
+		 */
 		for (u32 i = 1;; ++i) {
 			if ((lwkt_read_once(gd->gd_reqflags) &
 			     RQF_IDLECHECK_MASK) ||
@@ -115,16 +125,24 @@ extern "C" void lwkt_host_run(struct lwkt_globaldata *gd)
 		u32 stop;
 
 		crit_enter_quick(idle);
+		/* Relaxed: may_sleep() looks again, fully ordered. */
 		if (lwkt_read_once(gd->gd_reqflags) & RQF_IPIQ)
 			process_ipiq(gd, true);
 		lwkt_plat_host_work(gd);
 		lwkt_reap(gd);
+		/*
+		 * Pairs with lwkt_host_quiesce()'s cmpxchg and
+		 * lwkt_host_stop()'s store, both release.
+		 */
 		stop = lwkt_load_acquire(&gd->gd_stopreq);
 		if (stop >= LWKT_STOP_TEARDOWN) {
 			crit_exit_noyield(idle);
 			break;
 		} else if (stop == LWKT_STOP_QUIESCE) {
-			/* Runs no thread; still serves IPIs until teardown. */
+			/*
+			 * Runs no thread; still serves IPIs until teardown.
+			 * Pairs with lwkt_host_quiesced()'s load_acquire().
+			 */
 			lwkt_store_release(&gd->gd_quiesced, 1);
 			if (may_sleep(gd))
 				lwkt_plat_idle(gd);
@@ -133,6 +151,8 @@ extern "C" void lwkt_host_run(struct lwkt_globaldata *gd)
 			 * A thread may run long without a preemption point:
 			 * from here on, senders kick (anything queued before
 			 * has RQF_IPIQ set: its first crit_exit drains it).
+			 * The Dekker pair with kick()'s lwkt_load_mb() of
+			 * gd_npoll after the sender's RQF_IPIQ or (ipiq.cc).
 			 */
 			lwkt_store_mb(&gd->gd_npoll, 0);
 			lwkt_switch();	/* back here when nothing is runnable */
@@ -159,18 +179,24 @@ extern "C" void lwkt_host_quiesce(struct lwkt_globaldata *gd)
 {
 	u32 idle = 0;
 
+	/* Pairs with lwkt_host_run()'s load_acquire() of gd_stopreq. */
 	lwkt_try_cmpxchg_release(&gd->gd_stopreq, &idle, LWKT_STOP_QUIESCE);
 	lwkt_plat_wake(gd);
 }
 
 extern "C" bool lwkt_host_quiesced(struct lwkt_globaldata *gd)
 {
+	/*
+	 * Pairs with lwkt_host_run()'s lwkt_store_release() of
+	 * gd_quiesced: the CPU is done running threads.
+	 */
 	return lwkt_load_acquire(&gd->gd_quiesced) &&
 	       ipiq_drained(gd);
 }
 
 extern "C" void lwkt_host_stop(struct lwkt_globaldata *gd)
 {
+	/* Pairs with lwkt_host_run()'s load_acquire() of gd_stopreq. */
 	lwkt_store_release(&gd->gd_stopreq, LWKT_STOP_TEARDOWN);
 	lwkt_plat_wake(gd);
 }

@@ -26,6 +26,10 @@ namespace {
 
 u32 g_initiator_lock;	/* zero-initialised: no constructor */
 
+/*
+ * The counters' reads: cs_count and cs_left pair with held()'s
+ * lwkt_fetch_add()s, cs_release with lwkt_cpusync_finish()'s release.
+ */
 inline int load(const int *p)
 {
 	return lwkt_load_acquire(p);
@@ -64,12 +68,20 @@ void held(void *arg)
 
 	if (cs->cs_func)
 		cs->cs_func(cs->cs_arg);
+	/*
+	 * Pairs with the initiator's load() of cs_count in
+	 * lwkt_cpusync_start(): cs_func's effects come first.
+	 */
 	lwkt_fetch_add(&cs->cs_count, 1);
 	if (!wait_count(gd, &cs->cs_release, 1, "a cpusync release",
 			initiator, kHoldMaxNs))
 		lwkt_plat_log("cpu %d leaves the cpusync of cpu %d unreleased after %llu ms",
 			      gd->gd_cpuid, initiator,
 			      (unsigned long long)(kHoldMaxNs / 1000000));
+	/*
+	 * The last touch of cs (it may live on the initiator's stack):
+	 * pairs with lwkt_cpusync_finish()'s load() of cs_left.
+	 */
 	lwkt_fetch_add(&cs->cs_left, 1);
 }
 
@@ -114,6 +126,10 @@ extern "C" void lwkt_cpusync_finish(struct lwkt_cpusync *cs)
 {
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 
+	/*
+	 * Pairs with held()'s load() of cs_release: what the initiator did
+	 * in the rendezvous is visible to the held CPUs.
+	 */
 	lwkt_store_release(&cs->cs_release, 1);
 	wait_count(gd, &cs->cs_left, cs->cs_ncpus, "held cpus to leave a cpusync",
 		   -1);

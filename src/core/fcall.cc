@@ -42,12 +42,20 @@ using namespace lwkt;
 extern "C" void lwkt_fcall_post(struct lwkt_globaldata *gd,
 				struct lwkt_fcall *fc)
 {
+	/* A first guess only: the compare-and-swap checks it. */
 	struct lwkt_fcall *head = lwkt_read_once(gd->gd_fcalls);
 
+	/* Published by the compare-and-swap below, as fc_next is. */
 	lwkt_write_once(fc->fc_state, LWKT_FCALL_QUEUED);
+	/*
+	 * Pairs with the lwkt_xchg_acquire() of gd_fcalls in fcall_drain()
+	 * and fcall_abandon_all(); its full barrier is this side of the
+	 * Dekker pair with process_ipiq()'s lwkt_store_mb() of gd_npoll.
+	 */
 	do {
 		fc->fc_next = head;
 	} while (!lwkt_try_cmpxchg(&gd->gd_fcalls, &head, fc));
+	/* As in send() (src/core/ipiq.cc): the or and the kick. */
 	if (!(lwkt_read_once(gd->gd_reqflags) & RQF_IPIQ))
 		lwkt_fetch_or(&gd->gd_reqflags, RQF_IPIQ);
 	if (lwkt_load_mb(&gd->gd_npoll) == 0 &&
@@ -60,6 +68,7 @@ extern "C" bool lwkt_fcall_cancel(struct lwkt_fcall *fc)
 {
 	u32 queued = LWKT_FCALL_QUEUED;
 
+	/* Pairs with run_one()'s lwkt_try_cmpxchg(): only one of them wins. */
 	return lwkt_try_cmpxchg(&fc->fc_state, &queued, LWKT_FCALL_CANCELLED);
 }
 
@@ -70,6 +79,7 @@ namespace {
 inline bool run_one(struct lwkt_fcall *fc)
 {
 	u32 queued = LWKT_FCALL_QUEUED;
+	/* Pairs with lwkt_fcall_cancel()'s lwkt_try_cmpxchg() of fc_state. */
 	bool ran = lwkt_try_cmpxchg(&fc->fc_state, &queued, LWKT_FCALL_RUNNING);
 
 	if (ran)
@@ -102,6 +112,13 @@ u32 fcall_drain(struct lwkt_globaldata *gd, bool from_idle)
 	struct lwkt_fcall *fifo = nullptr;
 	u32 n = 0;
 
+	/*
+	 * The read is the CPU's half of the Dekker pair with
+	 * lwkt_fcall_post(): after process_ipiq()'s lwkt_store_mb() of
+	 * gd_npoll and lwkt_fetch_and() of gd_reqflags. The exchange pairs
+	 * with the poster's lwkt_try_cmpxchg(): fc_next, fc_state, fc_func
+	 * and fc_arg are visible.
+	 */
 	if (!lwkt_read_once(gd->gd_fcalls))
 		return 0;
 	list = lwkt_xchg_acquire(&gd->gd_fcalls, nullptr);
@@ -146,6 +163,7 @@ u32 fcall_drain_idle(struct lwkt_globaldata *gd)
 void fcall_abandon_all(struct lwkt_globaldata *gd)
 {
 	struct lwkt_fcall *lists[2] = {
+		/* Pairs with lwkt_fcall_post()'s lwkt_try_cmpxchg(). */
 		lwkt_xchg_acquire(&gd->gd_fcalls, nullptr),
 		gd->gd_fcalls_idle,
 	};

@@ -40,6 +40,7 @@ void setpri_here(void *p)
 {
 	auto *c = static_cast<TdCall *>(p);
 
+	/* Pairs with the lwkt_store_release() of td_gd in migrate.cc. */
 	if (lwkt_load_acquire(&c->td->td_gd) != lwkt_mycpu()) {
 		c->moved = true;	/* migrated meanwhile: ask again there */
 		return;
@@ -59,7 +60,10 @@ void signal_here(void *p)
 	lwkt_signal(c->w, c->count);
 }
 
-/* The CPU a thread belongs to now (it may be changing: a hint). */
+/*
+ * The CPU a thread belongs to now (it may be changing: a hint). Pairs
+ * with the lwkt_store_release() of td_gd in migrate.cc.
+ */
 inline int cpu_of(struct lwkt_thread *td)
 {
 	return lwkt_load_acquire(&td->td_gd)->gd_cpuid;

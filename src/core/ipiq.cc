@@ -29,6 +29,10 @@ namespace {
 
 enum class SendMode { kick, passive, nowait };
 
+/*
+ * The FIFO's index reads; each caller says what it pairs with: windex with
+ * send()'s lwkt_xchg(), rindex and xindex with drain_one()'s releases.
+ */
 inline lwkt_seq_t load_acquire(const lwkt_seq_t *p)
 {
 	return lwkt_load_acquire(p);
@@ -44,19 +48,31 @@ u32 drain_one(struct lwkt_globaldata *gd, u32 src, struct lwkt_ipiq *ip,
 	u32 n = 0;
 	lwkt_seq_t ri;
 
-	/* Re-read rindex every time: a function may drain nested (cpusync). */
+	/*
+	 * Re-read rindex every time: a function may drain nested (cpusync).
+	 * The windex acquire pairs with the lwkt_xchg() of ip_windex in
+	 * send(): the slot's func and arg are visible.
+	 */
 	while (n < budget &&
 	       (ri = ip->ip_rindex) != load_acquire(&ip->ip_windex)) {
 		struct lwkt_ipiq_slot *slot = &ip->ip_slot[ri & LWKT_IPIQ_MASK];
 		ipifunc_t func = slot->func;
 		void *arg = slot->arg;
 
+		/*
+		 * Pairs with the load_acquire() of ip_rindex in send() and
+		 * wait_for_room(): our slot reads are done before its reuse.
+		 */
 		lwkt_store_release(&ip->ip_rindex, ri + 1);
 		trace_ipiq_run(static_cast<int>(src), gd->gd_cpuid,
 			       static_cast<u32>(ri + 1),
 			       reinterpret_cast<void *>(func));
 		func(arg);
-		/* Never backwards: a nested drain may have run later ones. */
+		/*
+		 * Never backwards: a nested drain may have run later ones.
+		 * Pairs with the load_acquire() of ip_xindex in
+		 * lwkt_wait_ipiq() and ipiq_drained(): func's effects first.
+		 */
 		if (lwkt_seq_before(ip->ip_xindex, ri + 1))
 			lwkt_store_release(&ip->ip_xindex, ri + 1);
 		++n;
@@ -67,7 +83,14 @@ u32 drain_one(struct lwkt_globaldata *gd, u32 src, struct lwkt_ipiq *ip,
 
 inline void kick(struct lwkt_globaldata *gd, struct lwkt_globaldata *target)
 {
-	/* Test first: the exchange is a locked bus operation. */
+	/*
+	 * Test first: the exchange is a locked bus operation. The load of
+	 * gd_npoll is the sender's half of the Dekker pair with the target's
+	 * lwkt_store_mb(gd_npoll, 0) in process_ipiq(), may_sleep() and
+	 * lwkt_host_loop(), ordered after our lwkt_xchg() of ip_windex (or
+	 * lwkt_try_cmpxchg() of gd_fcalls); the exchange makes one sender
+	 * of many the kicker, against the others' and idle_poll()'s stores.
+	 */
 	if (lwkt_load_mb(&target->gd_npoll) == 0 &&
 	    lwkt_xchg(&target->gd_npoll, 1) == 0) {
 		++gd->gd_cnt.ipiq_kicks;
@@ -87,6 +110,7 @@ void wait_for_room(struct lwkt_globaldata *gd, struct lwkt_globaldata *target,
 {
 	LongWait lw("room in the IPI queue", target->gd_cpuid);
 
+	/* Pairs with the lwkt_store_release() of ip_rindex in drain_one(). */
 	while (ip->ip_windex - load_acquire(&ip->ip_rindex) >= LWKT_IPIQ_HIGH) {
 		kick(gd, target);
 		spin_serving_ipis(gd);
@@ -118,6 +142,7 @@ lwkt_seq_t send(struct lwkt_globaldata *target, ipifunc_t func, void *arg,
 	crit_enter_quick(td);
 	ip = &target->gd_ipiq[gd->gd_cpuid];
 	wi = ip->ip_windex;
+	/* Pairs with the lwkt_store_release() of ip_rindex in drain_one(). */
 	if (__builtin_expect(wi - load_acquire(&ip->ip_rindex) >=
 			     LWKT_IPIQ_HIGH, 0)) {
 		++gd->gd_cnt.ipiq_fifofull;
@@ -134,9 +159,12 @@ lwkt_seq_t send(struct lwkt_globaldata *target, ipifunc_t func, void *arg,
 	ip->ip_slot[wi & LWKT_IPIQ_MASK].arg = arg;
 	/*
 	 * Publish with a full barrier (a locked exchange): the looks at the
-	 * target's flags below must not pass it.
+	 * target's flags below must not pass it. Pairs with the
+	 * load_acquire() of ip_windex in drain_one() and process_ipiq();
+	 * the barrier is this side of the Dekker pair in kick().
 	 */
 	lwkt_xchg(&ip->ip_windex, wi + 1);
+	/* A statistic: a stale rindex only overstates the depth. */
 	depth = static_cast<u32>(wi + 1 -
 				 lwkt_read_once(ip->ip_rindex));
 	if (depth > ip->ip_hiwat)
@@ -148,7 +176,10 @@ lwkt_seq_t send(struct lwkt_globaldata *target, ipifunc_t func, void *arg,
 
 	/*
 	 * Locked operations only where the target's state must change (in a
-	 * burst, RQF_IPIQ and gd_npoll are usually set already).
+	 * burst, RQF_IPIQ and gd_npoll are usually set already). The or
+	 * pairs with the lwkt_fetch_and() of RQF_IPIQ in process_ipiq() and
+	 * the lwkt_load_mb() of gd_reqflags in may_sleep(); the gd_npoll
+	 * load below is the Dekker pair described in kick().
 	 */
 	if (!(lwkt_read_once(target->gd_reqflags) & RQF_IPIQ))
 		lwkt_fetch_or(&target->gd_reqflags, RQF_IPIQ);
@@ -179,7 +210,12 @@ void process_ipiq(struct lwkt_globaldata *gd, bool polling, u32 budget)
 	struct lwkt_ipiq *q = gd->gd_ipiq;
 	u32 n = 0;
 
-	/* Clear before looking: a message published after this gets a kick. */
+	/*
+	 * Clear before looking: a message published after this gets a kick.
+	 * The target's half of the Dekker pair with send()'s lwkt_xchg() of
+	 * ip_windex, then lwkt_load_mb() of gd_npoll in kick(); the and
+	 * pairs with the senders' lwkt_fetch_or() of RQF_IPIQ.
+	 */
 	if (!polling)
 		lwkt_store_mb(&gd->gd_npoll, 0);
 	lwkt_fetch_and(&gd->gd_reqflags, ~(u32)RQF_IPIQ);
@@ -188,9 +224,14 @@ void process_ipiq(struct lwkt_globaldata *gd, bool polling, u32 budget)
 	for (u32 src = 0; q && src < gd->gd_ncpus; ++src) {
 		struct lwkt_ipiq *ip = &q[src];
 
+		/* Pairs with the lwkt_xchg() of ip_windex in send(). */
 		if (ip->ip_rindex != load_acquire(&ip->ip_windex)) {
 			if (n >= budget) {
-				/* The rest at the next crit_exit or switch. */
+				/*
+				 * The rest at the next crit_exit or switch.
+				 * Our own flag: atomic against the senders'
+				 * ors, no ordering needed (also below).
+				 */
 				lwkt_fetch_or(&gd->gd_reqflags, RQF_IPIQ);
 				break;
 			}
@@ -216,6 +257,10 @@ bool ipiq_drained(struct lwkt_globaldata *gd)
 		return true;
 	for (u32 src = 0; src < gd->gd_ncpus; ++src) {
 		struct lwkt_ipiq *ip = &gd->gd_ipiq[src];
+		/*
+		 * Pair with the lwkt_xchg() of ip_windex in send() and the
+		 * lwkt_store_release() of ip_xindex in drain_one().
+		 */
 		lwkt_seq_t wi = load_acquire(&ip->ip_windex);
 
 		if (load_acquire(&ip->ip_xindex) != wi)
@@ -299,6 +344,7 @@ extern "C" lwkt_seq_t lwkt_seq_ipiq(struct lwkt_globaldata *target)
 
 	if (target == gd)
 		return 0;
+	/* Our own FIFO's write index: we are its only writer. */
 	return lwkt_read_once(target->gd_ipiq[gd->gd_cpuid].ip_windex);
 }
 
@@ -313,6 +359,12 @@ extern "C" int lwkt_ipiq_set_base(int src, lwkt_seq_t base)
 		return -LWKT_EINVAL;
 	ip = &gd->gd_ipiq[src];
 	crit_enter_gd(gd);	/* no drain of ours comes in between */
+	/*
+	 * @src sends nothing meanwhile (the contract): the windex acquire
+	 * pairs with its last lwkt_xchg() of ip_windex in send(); the
+	 * stores below pair with its load_acquire() of ip_rindex in send()
+	 * and of ip_xindex in lwkt_wait_ipiq() once it sends again.
+	 */
 	if (load_acquire(&ip->ip_windex) != ip->ip_rindex ||
 	    ip->ip_xindex != ip->ip_rindex) {
 		rc = -LWKT_EBUSY;
@@ -336,6 +388,7 @@ extern "C" void lwkt_wait_ipiq(struct lwkt_globaldata *target, lwkt_seq_t seq)
 	ip = &target->gd_ipiq[gd->gd_cpuid];
 	crit_enter_quick(td);
 	LongWait lw("its IPI to run", target->gd_cpuid);
+	/* Pairs with the lwkt_store_release() of ip_xindex in drain_one(). */
 	while (lwkt_seq_before(load_acquire(&ip->ip_xindex), seq)) {
 		spin_serving_ipis(gd);
 		lw.over(gd);
@@ -358,6 +411,7 @@ extern "C" void lwkt_ipiq_intr(struct lwkt_globaldata *gd)
 	 * loop (also one): leave the work to crit_exit / the idle loop.
 	 */
 	if (!td || td->td_pri >= TDPRI_CRIT || gd->gd_intr_nesting_level) {
+		/* Our own flag, seen by this CPU's next crit_exit or poll. */
 		lwkt_fetch_or(&gd->gd_reqflags, RQF_IPIQ);
 		lwkt_plat_wake(gd);
 		return;

@@ -37,6 +37,7 @@ void adopt(void *arg)
 	AllList(&gd->gd_tdallq).push_tail(td);
 	++gd->gd_cnt.threads;
 	++gd->gd_cnt.migrations;
+	/* Pairs with migrating()'s load_acquire() of td_flags (sched.cc). */
 	lwkt_store_release(&td->td_flags, td->td_flags & ~TDF_MIGRATING);
 	runq_enqueue(td);
 	if (td_prio(td) > td_prio(gd->gd_curthread))
@@ -87,7 +88,12 @@ extern "C" void lwkt_setcpu_self(struct lwkt_globaldata *rgd)
 	runq_dequeue(td);
 	AllList::remove(td);
 	--gd->gd_cnt.threads;
-	/* From now on requests for us go to rgd, which holds them off. */
+	/*
+	 * From now on requests for us go to rgd, which holds them off.
+	 * Pairs with the load_acquire() of td_gd in schedule_in_crit(),
+	 * deschedule_in_crit(), lwkt_acquire(), lwkt_rele(), port_gd()
+	 * (msgport.cc) and foreign.cc: TDF_MIGRATING is visible with rgd.
+	 */
 	lwkt_store_release(&td->td_gd, rgd);
 	lwkt_switch();	/* the switch tail sends us to rgd (migrate_send) */
 	LWKT_ASSERT(lwkt_mycpu() == rgd);
@@ -97,18 +103,23 @@ extern "C" void lwkt_setcpu_self(struct lwkt_globaldata *rgd)
 extern "C" void lwkt_acquire(struct lwkt_thread *td)
 {
 	struct lwkt_globaldata *gd = lwkt_mycpu();
+	/* Pairs with the lwkt_store_release()s of td_gd below and above. */
 	struct lwkt_globaldata *ogd = lwkt_load_acquire(&td->td_gd);
 	struct lwkt_thread *cur = gd->gd_curthread;
 
 	if (ogd == gd)
 		return;
 	crit_enter_quick(cur);
-	/* Its old CPU may still be switching away from it. */
+	/*
+	 * Its old CPU may still be switching away from it. Pairs with
+	 * switch_tail()'s release of td_flags (switch.cc).
+	 */
 	while (lwkt_load_acquire(&td->td_flags) &
 	       (TDF_RUNNING | TDF_PREEMPT_LOCK)) {
 		spin_serving_ipis(gd);
 	}
 	lwkt_wait_ipiq(ogd, lwkt_send_ipiq(ogd, disown, td));
+	/* Pairs with the readers of td_gd named in lwkt_setcpu_self(). */
 	lwkt_store_release(&td->td_gd, gd);
 	AllList(&gd->gd_tdallq).push_tail(td);
 	++gd->gd_cnt.threads;

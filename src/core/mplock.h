@@ -18,6 +18,7 @@ namespace lwkt {
 /* Does CPU @gd hold the MP lock? */
 inline bool mp_lock_held(struct lwkt_globaldata *gd)
 {
+	/* Only @gd itself stores its own id: the relaxed read is exact. */
 	return lwkt_read_once(lwkt_mp_lock) == gd->gd_cpuid;
 }
 
@@ -26,12 +27,14 @@ inline bool cpu_try_mplock(struct lwkt_globaldata *gd)
 {
 	int free = LWKT_MP_FREE;
 
+	/* Pairs with cpu_rel_mplock()'s lwkt_store_release(). */
 	return lwkt_try_cmpxchg_acquire(&lwkt_mp_lock, &free, gd->gd_cpuid);
 }
 
 /* CPU @gd, which holds the MP lock, lets it go. */
 inline void cpu_rel_mplock(struct lwkt_globaldata *)
 {
+	/* Pairs with cpu_try_mplock()'s lwkt_try_cmpxchg_acquire(). */
 	lwkt_store_release(&lwkt_mp_lock, LWKT_MP_FREE);
 }
 
@@ -40,6 +43,10 @@ inline bool token_take(struct lwkt_token *tok, struct lwkt_thread *td)
 {
 	struct lwkt_thread *owner = nullptr;
 
+	/*
+	 * Pairs with the lwkt_store_release() of t_owner in
+	 * rel_all_tokens() and lwkt_reltoken() (token.cc).
+	 */
 	if (lwkt_try_cmpxchg_acquire(&tok->t_owner, &owner, td))
 		return true;
 	return owner == td;
@@ -51,6 +58,10 @@ inline bool token_take(struct lwkt_token *tok, struct lwkt_thread *td)
  */
 inline void rel_all_tokens(struct lwkt_thread *td)
 {
+	/*
+	 * Only td stores td in t_owner: the relaxed read is exact. The
+	 * release pairs with token_take()'s lwkt_try_cmpxchg_acquire().
+	 */
 	for (struct lwkt_tokref *ref = td->td_toks; ref; ref = ref->tr_next) {
 		if (lwkt_read_once(ref->tr_tok->t_owner) == td)
 			lwkt_store_release(&ref->tr_tok->t_owner, nullptr);

@@ -29,11 +29,19 @@ using namespace lwkt;
 
 namespace {
 
+/*
+ * ms_flags: every change is a fully ordered RMW (flags_set(),
+ * flags_clear(), abort_ipi()'s cmpxchg), each read an acquire that pairs
+ * with them. What crosses CPUs: MSGF_REPLY and ms_error from the replier
+ * to lwkt_abortmsg() and abort_ipi(), MSGF_ABORTED from abort_ipi() to
+ * lwkt_msg_aborted(); the rest also travels inside an IPI (ipiq.cc).
+ */
 inline u32 flags_of(struct lwkt_msg *msg)
 {
 	return lwkt_load_acquire(&msg->ms_flags);
 }
 
+/* Pair with flags_of() and lwkt_msg_aborted() (above). */
 inline void flags_set(struct lwkt_msg *msg, u32 set)
 {
 	lwkt_fetch_or(&msg->ms_flags, set);
@@ -44,7 +52,10 @@ inline void flags_clear(struct lwkt_msg *msg, u32 clear)
 	lwkt_fetch_and(&msg->ms_flags, ~clear);
 }
 
-/* The CPU a port's owner runs on now (it may be migrating there). */
+/*
+ * The CPU a port's owner runs on now (it may be migrating there). Pairs
+ * with the lwkt_store_release() of td_gd in migrate.cc.
+ */
 inline struct lwkt_globaldata *port_gd(struct lwkt_port *port)
 {
 	return lwkt_load_acquire(&port->mp_td->td_gd);
@@ -52,7 +63,8 @@ inline struct lwkt_globaldata *port_gd(struct lwkt_port *port)
 
 /*
  * ms_target_port: a forward rewrites it on one CPU while an abort may read
- * it on another (to chase the message), so both sides use atomics.
+ * it on another (to chase the message), so both sides use atomics. Pairs
+ * with put()'s lwkt_store_release().
  */
 inline struct lwkt_port *target_of(struct lwkt_msg *msg)
 {
@@ -163,6 +175,10 @@ void abort_ipi(void *arg)
 		lwkt_send_ipiq(port_gd(port), abort_ipi, msg);
 		return;
 	}
+	/*
+	 * Against the replier's lwkt_fetch_or() of MSGF_REPLY: one of the
+	 * two comes first. Pairs with lwkt_msg_aborted()'s acquire.
+	 */
 	f = flags_of(msg);
 	do {
 		if (f & (MSGF_REPLY | MSGF_DONE))
@@ -175,7 +191,10 @@ void abort_ipi(void *arg)
 		lwkt_replymsg(msg, -LWKT_ECONNABORTED);
 	}
 done:
-	/* The last touch: from here on the sender may reuse or free it. */
+	/*
+	 * The last touch: from here on the sender may reuse or free it.
+	 * Pairs with wait_aborts()'s load_acquire() of ms_aborts.
+	 */
 	lwkt_fetch_sub_release(&msg->ms_aborts, 1);
 }
 
@@ -186,6 +205,7 @@ done:
  */
 void wait_aborts(struct lwkt_globaldata *gd, struct lwkt_msg *msg)
 {
+	/* Pairs with abort_ipi()'s lwkt_fetch_sub_release(). */
 	while (__builtin_expect(lwkt_load_acquire(&msg->ms_aborts), 0))
 		spin_serving_ipis(gd);
 }
@@ -195,6 +215,7 @@ void put(struct lwkt_port *port, struct lwkt_msg *msg)
 	struct lwkt_globaldata *gd = lwkt_mycpu();
 	CritSection crit(gd->gd_curthread);
 
+	/* Pairs with target_of()'s load_acquire() in abort_ipi(), put_ipi(). */
 	lwkt_store_release(&msg->ms_target_port, port);
 	trace_msg_send(msg, port_gd(port)->gd_cpuid);
 	on_port_cpu(gd, port, put_ipi, msg);
@@ -251,6 +272,7 @@ extern "C" void lwkt_initmsg(lwkt_msg_t msg, lwkt_port_t rport, int flags)
 	msg->ms_cmd = 0;
 	msg->ms_error = 0;
 	msg->ms_aborts = 0;
+	/* Not in flight yet: the send's IPI publishes it. */
 	lwkt_write_once(msg->ms_flags, static_cast<u32>(flags) & MSGF_ABORTABLE);
 }
 
@@ -369,7 +391,11 @@ extern "C" void lwkt_abortmsg(lwkt_msg_t msg)
 		return;
 	gd = lwkt_mycpu();
 	CritSection crit(gd->gd_curthread);
-	/* Counted before it leaves: the sender waits for it (wait_aborts()). */
+	/*
+	 * Counted before it leaves: the sender waits for it (wait_aborts()).
+	 * Relaxed: the collector is this thread (lwkt_abortmsg()'s contract),
+	 * and the IPI's lwkt_xchg() orders it before abort_ipi()'s decrement.
+	 */
 	lwkt_fetch_add_relaxed(&msg->ms_aborts, 1);
 	on_port_cpu(gd, target_of(msg), abort_ipi, msg);
 }

@@ -71,6 +71,10 @@ void deschedule_remote(void *arg)
 /* Only the thread's own CPU looks at its flags; others read td_gd. */
 inline bool migrating(struct lwkt_thread *td)
 {
+	/*
+	 * Pairs with adopt()'s release of td_flags; TDF_MIGRATING was set
+	 * before lwkt_setcpu_self()'s release of td_gd, read before this.
+	 */
 	return lwkt_load_acquire(&td->td_flags) & TDF_MIGRATING;
 }
 
@@ -84,9 +88,13 @@ void schedule_in_crit(struct lwkt_globaldata *gd, struct lwkt_thread *td)
 		runq_enqueue(td);
 		return;
 	}
-	/* Asleep on a wait structure: off its queue first (wait.cc). */
+	/*
+	 * Asleep on a wait structure: off its queue first (wait.cc). Pairs
+	 * with the lwkt_store_release() of td_wait in lwkt_block().
+	 */
 	if (lwkt_load_acquire(&td->td_wait))
 		wait_unlink(td);
+	/* Pairs with the lwkt_store_release() of td_gd in migrate.cc. */
 	tgd = lwkt_load_acquire(&td->td_gd);
 	if (tgd != gd) {
 		/* Its CPU does it; if it moved meanwhile, that CPU forwards. */
@@ -109,6 +117,7 @@ void deschedule_in_crit(struct lwkt_globaldata *gd, struct lwkt_thread *td)
 		runq_dequeue(td);
 		return;
 	}
+	/* Pairs with the lwkt_store_release() of td_gd in migrate.cc. */
 	tgd = lwkt_load_acquire(&td->td_gd);
 	if (tgd != gd)
 		lwkt_send_ipiq(tgd, deschedule_remote, td);

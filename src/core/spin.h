@@ -25,6 +25,7 @@ namespace lwkt {
  */
 inline void spin_serving_ipis(struct lwkt_globaldata *gd)
 {
+	/* Relaxed: a flag missed now is seen at the next round. */
 	if (lwkt_read_once(gd->gd_reqflags) & RQF_IPIQ)
 		process_ipiq(gd);
 	lwkt_plat_cpu_relax();
@@ -82,6 +83,7 @@ struct LongWait {
 
 inline bool spin_trylock(u32 *lock)
 {
+	/* Pairs with spin_unlock()'s lwkt_store_release(). */
 	return lwkt_xchg_acquire(lock, 1) == 0;
 }
 
@@ -100,6 +102,7 @@ inline void spin_lock(struct lwkt_globaldata *gd, u32 *lock)
 
 inline void spin_unlock(u32 *lock)
 {
+	/* Pairs with spin_trylock()'s lwkt_xchg_acquire(). */
 	lwkt_store_release(lock, 0);
 }
 

@@ -40,7 +40,11 @@ void switch_tail(struct lwkt_globaldata *gd)
 	struct lwkt_thread *prev = gd->gd_prevthread;
 
 	gd->gd_prevthread = nullptr;
-	/* Release: another CPU waiting for !RUNNING may then take the stack. */
+	/*
+	 * Release: another CPU waiting for !RUNNING may then take the stack.
+	 * Pairs with the load_acquire() of td_flags in lwkt_acquire()
+	 * (migrate.cc) and reapable() (thread.cc).
+	 */
 	lwkt_store_release(&prev->td_flags, prev->td_flags & ~TDF_RUNNING);
 	if (__builtin_expect(prev->td_flags & (TDF_EXITING | TDF_MIGRATING), 0)) {
 		if (prev->td_flags & TDF_EXITING)
@@ -195,6 +199,7 @@ extern "C" void lwkt_switch(void)
 		/*
 		 * The host is stopping: every thread stays where it is
 		 * (runnable or blocked) and the idle loop tears the CPU down.
+		 * Relaxed: the idle loop reads it again with acquire.
 		 */
 		ntd = &gd->gd_idlethread;
 	} else {

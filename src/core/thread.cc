@@ -41,6 +41,11 @@ inline int stack_round(int stksize)
 
 inline bool reapable(const struct lwkt_thread *td)
 {
+	/*
+	 * Pair with switch_tail()'s release of td_flags (!TDF_RUNNING:
+	 * its stack is free) and the releases of td_refs in lwkt_rele() and
+	 * free_wakeup(): the last holder is done with td.
+	 */
 	return !(lwkt_load_acquire(&td->td_flags) & TDF_RUNNING) &&
 	       lwkt_load_acquire(&td->td_refs) == 0 &&
 	       td->td_preempted == nullptr;
@@ -476,10 +481,15 @@ namespace {
 void free_wakeup(void *arg)
 {
 	auto *td = static_cast<struct lwkt_thread *>(arg);
+	/* Written by the waiter, which is of this CPU: no ordering needed. */
 	struct lwkt_thread *w = lwkt_read_once(td->td_freewait);
 
 	lwkt_write_once(td->td_freewait, nullptr);
-	/* From here td may be recycled by its CPU: not touched again. */
+	/*
+	 * From here td may be recycled by its CPU: not touched again.
+	 * Pairs with the load_acquire() of td_refs in reapable() and
+	 * lwkt_wait_free().
+	 */
 	lwkt_fetch_and_release(&td->td_refs, ~TD_REFS_WAITER);
 	lwkt_schedule(w);	/* w is this CPU's: a local schedule */
 }
@@ -494,11 +504,16 @@ void free_wakeup_copied(void *p)
 
 extern "C" void lwkt_hold(struct lwkt_thread *td)
 {
+	/* Taken under a hold or by td's owner: no ordering (refcount_inc). */
 	lwkt_fetch_add_relaxed(&td->td_refs, 1);
 }
 
 extern "C" void lwkt_rele(struct lwkt_thread *td)
 {
+	/*
+	 * Pairs with lwkt_wait_free()'s release cmpxchg of td_refs: if we
+	 * see TD_REFS_WAITER, td_freewait is visible.
+	 */
 	int old = lwkt_load_acquire(&td->td_refs);
 	struct lwkt_thread *w;
 	struct lwkt_globaldata *wgd;
@@ -510,18 +525,29 @@ extern "C" void lwkt_rele(struct lwkt_thread *td)
 			return;
 		}
 		if (old != (TD_REFS_WAITER | 1)) {
-			/* Not the last hold, or nobody waits: nothing else. */
+			/*
+			 * Not the last hold, or nobody waits: nothing else.
+			 * Pairs with the load_acquire() of td_refs in
+			 * reapable() and lwkt_wait_free().
+			 */
 			if (lwkt_try_cmpxchg_release(&td->td_refs, &old,
 						     old - 1))
 				return;
 			continue;
 		}
-		/* Set before the bit, which our acquire saw: ordered. */
+		/*
+		 * Set before the bit, which our acquire saw: ordered. The
+		 * cmpxchg races the other holders' and is seen by
+		 * lwkt_wait_free()'s acquire (the bit stays: it sleeps on).
+		 */
 		w = lwkt_read_once(td->td_freewait);
 		if (lwkt_try_cmpxchg(&td->td_refs, &old, TD_REFS_WAITER))
 			break;
 	}
-	/* w sleeps in lwkt_wait_free() until free_wakeup() ran: it stays. */
+	/*
+	 * w sleeps in lwkt_wait_free() until free_wakeup() ran: it stays.
+	 * Pairs with the lwkt_store_release() of td_gd in migrate.cc.
+	 */
 	wgd = lwkt_load_acquire(&w->td_gd);
 	if (lwkt_in_lwkt_context())
 		lwkt_send_ipiq(wgd, free_wakeup, td);	/* ours: a direct call */
@@ -542,6 +568,10 @@ extern "C" void lwkt_wait_free(struct lwkt_thread *td)
 	 */
 	crit_enter_quick(self);
 	for (;;) {
+		/*
+		 * Pairs with the releases of td_refs in lwkt_rele() and
+		 * free_wakeup(): the holders are done with td.
+		 */
 		int old = lwkt_load_acquire(&td->td_refs);
 
 		if (old == 0)
@@ -549,6 +579,7 @@ extern "C" void lwkt_wait_free(struct lwkt_thread *td)
 		if (!(old & TD_REFS_WAITER)) {
 			LWKT_ASSERT(lwkt_read_once(td->td_freewait) == nullptr);
 			lwkt_write_once(td->td_freewait, self);
+			/* Pairs with lwkt_rele()'s acquire of td_refs. */
 			if (!lwkt_try_cmpxchg_release(&td->td_refs, &old,
 						      old | TD_REFS_WAITER)) {
 				lwkt_write_once(td->td_freewait, nullptr);

@@ -75,6 +75,7 @@ extern "C" void lwkt_token_init(lwkt_token_t tok, const char *desc)
 
 extern "C" void lwkt_token_uninit(lwkt_token_t tok)
 {
+	/* Pairs with the lwkt_store_release()s of t_owner (a diagnostic). */
 	struct lwkt_thread *owner =
 		lwkt_load_acquire(&tok->t_owner);
 
@@ -128,12 +129,14 @@ extern "C" void lwkt_reltoken(lwkt_tokref_t ref)
 	}
 	*pp = ref->tr_next;
 	ref->tr_next = nullptr;
+	/* Pairs with token_take()'s lwkt_try_cmpxchg_acquire() (mplock.h). */
 	if (!other_ref(td, ref->tr_tok))
 		lwkt_store_release(&ref->tr_tok->t_owner, nullptr);
 }
 
 extern "C" int lwkt_havetoken(lwkt_token_t tok)
 {
+	/* Only curthread stores curthread there: the relaxed read is exact. */
 	return lwkt_read_once(tok->t_owner) == curthread;
 }
 
@@ -144,6 +147,7 @@ extern "C" lwkt_token_t lwkt_token_pool_get(void *ptr)
 	unsigned long h = (a >> 6) ^ (a >> 16) ^ (a >> 26);
 	struct lwkt_token *tok = &pool_tokens[h & (LWKT_POOLTOKENS - 1)];
 
+	/* Every CPU stores the same constant: racing here is harmless. */
 	if (!lwkt_read_once(tok->t_desc))
 		lwkt_write_once(tok->t_desc, pool_desc);
 	return tok;

@@ -41,12 +41,20 @@ static void unlink_locked(struct lwkt_wait *w, struct lwkt_thread *td)
 {
 	RunList::remove(td);
 	set_relaxed(&w->wa_count, w->wa_count - 1);
+	/*
+	 * Pairs with the load_acquire() of td_wait in lwkt_block(), after
+	 * its switch: td is off the queue.
+	 */
 	lwkt_store_release(&td->td_wait, nullptr);
 }
 
 void wait_unlink(struct lwkt_thread *td)
 {
 	struct lwkt_globaldata *gd = lwkt_mycpu();
+	/*
+	 * Pairs with lwkt_block()'s lwkt_store_release() of td_wait; the
+	 * read under the lock then checks it (only changed under the lock).
+	 */
 	struct lwkt_wait *w = lwkt_load_acquire(&td->td_wait);
 
 	if (!w)
@@ -88,12 +96,17 @@ extern "C" void lwkt_block(struct lwkt_wait *w, const char *wmesg, int *gen)
 	td->td_wmesg = wmesg;
 	RunList(&w->wa_waitq).push_tail(td);
 	set_relaxed(&w->wa_count, w->wa_count + 1);
+	/*
+	 * Pairs with the load_acquire() of td_wait in schedule_in_crit()
+	 * (sched.cc) and wait_unlink(): w is initialised and td queued.
+	 */
 	lwkt_store_release(&td->td_wait, w);
 	spin_unlock(&w->wa_lock);
 	trace_block(td, w, wmesg);
 
 	lwkt_switch();
 
+	/* Pairs with unlink_locked()'s lwkt_store_release() of td_wait. */
 	if (lwkt_load_acquire(&td->td_wait)) {
 		/*
 		 * Back without a wakeup: the switch was refused (a Linux
@@ -104,6 +117,7 @@ extern "C" void lwkt_block(struct lwkt_wait *w, const char *wmesg, int *gen)
 		runq_enqueue(td);
 	}
 	td->td_wmesg = nullptr;
+	/* A newer generation only makes the caller's next block return. */
 	*gen = lwkt_read_once(w->wa_gen);
 	crit_exit_quick(td);
 }

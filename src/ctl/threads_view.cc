@@ -69,6 +69,7 @@ void fill(const struct lwkt_thread *td, struct lwkt_thread_snap *s)
 	s->pri = lwkt::td_prio(td);
 	s->crit = td->td_pri / TDPRI_CRIT;
 	s->flags = td->td_flags;
+	/* A snapshot for display: no ordering needed. */
 	s->refs = lwkt_read_once(td->td_refs) &
 		  ~TD_REFS_WAITER;
 	s->tokens = tokref_count(td);

@@ -59,16 +59,22 @@ constexpr int kFiber = 0;
 
 extern "C" void lwkt_user_set_panic_hook(void (*hook)(const char *))
 {
+	/* Pairs with lwkt_plat_panic()'s load_acquire(). */
 	lwkt_store_release(&g_panic_hook, hook);
 }
 
 extern "C" void lwkt_user_set_log_hook(void (*hook)(const char *))
 {
+	/* Pairs with lwkt_plat_log()'s load_acquire(). */
 	lwkt_store_release(&g_log_hook, hook);
 }
 
 extern "C" void lwkt_user_set_switch_refused(bool refuse)
 {
+	/*
+	 * No acquiring partner: lwkt_plat_switch_allowed() reads the knob
+	 * relaxed, and it publishes nothing else.
+	 */
 	lwkt_store_release(&g_refuse_switch, refuse ? 1 : 0);
 }
 
@@ -225,6 +231,7 @@ extern "C" void lwkt_plat_log(const char *fmt, ...)
 {
 	char line[256];
 	va_list ap;
+	/* Pairs with lwkt_user_set_log_hook()'s lwkt_store_release(). */
 	void (*hook)(const char *) = lwkt_load_acquire(&g_log_hook);
 
 	va_start(ap, fmt);
@@ -240,6 +247,7 @@ extern "C" void lwkt_plat_panic(const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
+	/* Pairs with lwkt_user_set_panic_hook()'s lwkt_store_release(). */
 	void (*hook)(const char *) = lwkt_load_acquire(&g_panic_hook);
 
 	va_start(ap, fmt);

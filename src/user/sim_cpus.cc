@@ -88,6 +88,7 @@ extern "C" struct lwkt_globaldata *lwkt_plat_cpu_gd(int cpu)
 
 	if (cpu < 0 || cpu >= LWKT_USER_MAXCPU)
 		return nullptr;
+	/* Pairs with lwkt_user_start()'s lwkt_store_release() of g_cpus. */
 	c = lwkt_load_acquire(&g_cpus[cpu]);
 	return c ? &c->gd : nullptr;
 }
@@ -97,6 +98,10 @@ extern "C" void lwkt_plat_host_work(struct lwkt_globaldata *gd)
 	Cpu *c = cpu_of(gd);
 	Request *r;
 
+	/*
+	 * A look before the lock: pairs with lwkt_user_run()'s
+	 * lwkt_store_release(); the mutex orders the rest.
+	 */
 	if (!lwkt_load_acquire(&c->has_work))
 		return;
 	pthread_mutex_lock(&c->mu);
@@ -135,6 +140,7 @@ extern "C" int lwkt_user_start(int ncpus)
 		c->gd.gd_host = c;
 		c->gd.gd_ipiq = new struct lwkt_ipiq[ncpus]();
 		c->gd.gd_ncpus = static_cast<u32>(ncpus);
+		/* Pairs with lwkt_plat_cpu_gd()'s load_acquire(). */
 		lwkt_store_release(&g_cpus[i], c);
 	}
 	for (int i = 0; i < ncpus; i++) {
@@ -171,6 +177,7 @@ extern "C" void lwkt_user_stop(void)
 	for (int i = 0; i < g_ncpus; i++) {
 		Cpu *c = g_cpus[i];
 
+		/* Pairs with lwkt_plat_cpu_gd()'s load_acquire(). */
 		lwkt_store_release(&g_cpus[i], nullptr);
 		pthread_cond_destroy(&c->cv);
 		pthread_mutex_destroy(&c->mu);
@@ -198,6 +205,7 @@ extern "C" void lwkt_user_run(int cpu, int pri, void (*fn)(void *), void *arg)
 	pthread_mutex_lock(&c->mu);
 	*c->tailp = &r;
 	c->tailp = &r.next;
+	/* Pairs with lwkt_plat_host_work()'s load_acquire(). */
 	lwkt_store_release(&c->has_work, 1);
 	pthread_mutex_unlock(&c->mu);
 	lwkt_plat_wake(&c->gd);
@@ -223,6 +231,10 @@ struct UserCall {
 
 void user_call_put(UserCall *uc)
 {
+	/*
+	 * Fully ordered, as refcount_dec_and_test(): pairs with the other
+	 * holder's decrement; whoever drops the last one deletes.
+	 */
 	if (lwkt_sub_return(&uc->refs, 1) == 0)
 		delete uc;
 }
@@ -298,6 +310,10 @@ extern "C" int lwkt_user_call(int cpu, void (*fn)(void *), void *arg,
 			err = -4;	/* -LWKT_EINTR: never runs */
 		}
 	}
+	/*
+	 * Pairs with run_one()'s and lwkt_fcall_cancel()'s cmpxchg of
+	 * fc_state (fcall.cc); g_done_mu already ordered it after done.
+	 */
 	ran = lwkt_load_acquire(&uc->fc.fc_state) ==
 	      LWKT_FCALL_RUNNING;
 	user_call_put(uc);

@@ -15,6 +15,7 @@ void (*g_trace_hook)(const struct lwkt_user_trace_event *);
 void emit(int kind, const struct lwkt_thread *a, const struct lwkt_thread *b,
 	  int result)
 {
+	/* Pairs with lwkt_user_set_trace_hook()'s lwkt_store_release(). */
 	void (*hook)(const struct lwkt_user_trace_event *) =
 		lwkt_load_acquire(&g_trace_hook);
 	struct lwkt_user_trace_event ev = {};
@@ -38,6 +39,12 @@ void emit(int kind, const struct lwkt_thread *a, const struct lwkt_thread *b,
 extern "C" void lwkt_user_set_trace_hook(
 	void (*hook)(const struct lwkt_user_trace_event *), unsigned long bits)
 {
+	/*
+	 * The hook pairs with the load_acquire() in emit() and
+	 * emit_plain(). The mask's release has no acquiring partner:
+	 * trace_on() (src/core/trace.h) reads it relaxed, and a mask seen
+	 * before its hook only finds no hook in emit().
+	 */
 	lwkt_store_release(&g_trace_hook, hook);
 	lwkt_store_release(&lwkt_trace_mask, bits);
 }
@@ -82,6 +89,7 @@ namespace {
 
 void emit_plain(int kind, u32 a, u32 b, int result)
 {
+	/* Pairs with lwkt_user_set_trace_hook()'s lwkt_store_release(). */
 	void (*hook)(const struct lwkt_user_trace_event *) =
 		lwkt_load_acquire(&g_trace_hook);
 	struct lwkt_user_trace_event ev = {};
