@@ -52,7 +52,7 @@ check timeout-124     124 'timeout'                --timeout 20 -- 'sleep 100'
 # lwkt's debugfs files; the dump's backtraces are no splat (exit 124).
 # The timeout leaves time to boot (the test kernel boots slowly under TCG).
 timeout_dump() {
-	local t=40 rc=0 re miss= ok=1
+	local t=40 rc=0 re miss='' ok=1
 	[ "$kernel" = test ] && t=240
 	scripts/vm-run --kernel "$kernel" --timeout "$t" -- \
 		"insmod build/$kernel/lwkt.ko && sleep 1000" >"$out" 2>&1 </dev/null || rc=$?
