@@ -14,7 +14,6 @@
 MODDIR=$1
 SCALE=${2:-1}
 
-
 need_cpus 2 msgport
 
 s0=$(splats)
