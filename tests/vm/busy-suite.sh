@@ -11,8 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 MODDIR=$1
 D=$LWKT_DEBUGFS
-ncpu=$(grep -c ^processor /proc/cpuinfo)
-[ "$ncpu" -ge 2 ] || { fail busy-needs-2-cpus "$ncpu cpu"; finish; exit; }
+need_cpus 2 busy
 
 # within SECS COMMAND...: COMMAND must finish within SECS seconds (a writer
 # stuck in the kernel would ignore timeout's signal, so poll for it).
@@ -40,7 +39,7 @@ echo "info ping idle cpu 1: mean $(ctl_get ns_per_ping) p50 $(ctl_get p50_ns) p9
 
 # CPU 1 busy for good: a third of the parked threads yield forever.
 check park-busy within 30 ctl_run "park cpu=1 threads=3"
-host_calls() { awk -v c="cpu$1" '$1 == c && $2 == "host_calls" { print $3 }' $D/stats; }
+host_calls() { stat_of "cpu$1" host_calls; }
 hc0=$(host_calls 1)
 check ping-busy within 15 ping_ok 1 200
 counted() { [ $(($(host_calls 1) - hc0)) -ge 200 ] || { grep host_calls $D/stats; return 1; }; }

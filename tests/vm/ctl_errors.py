@@ -10,48 +10,9 @@ logs fewer, see ctl_ratelimit.py), and that the last result read back from
 ctl is unchanged.
 Prints PASS/FAIL lines.
 """
-import errno
-import os
 import sys
 
-CTL = "/sys/kernel/debug/lwkt/ctl"
-
-
-def kmsg_lwkt_lines():
-    """Count the lwkt lines in the kernel log (non-blocking /dev/kmsg read)."""
-    n = 0
-    fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        while True:
-            try:
-                rec = os.read(fd, 8192)
-            except BlockingIOError:
-                break
-            except OSError as e:  # EPIPE: a record was overwritten; go on
-                if e.errno == errno.EPIPE:
-                    continue
-                raise
-            if b";lwkt: " in rec:
-                n += 1
-    finally:
-        os.close(fd)
-    return n
-
-
-def read_ctl():
-    with open(CTL, "rb") as f:
-        return f.read()
-
-
-def write_ctl(line):
-    fd = os.open(CTL, os.O_WRONLY)
-    try:
-        os.write(fd, line.encode())
-        return "OK"
-    except OSError as e:
-        return errno.errorcode.get(e.errno, str(e.errno))
-    finally:
-        os.close(fd)
+from lwktfs import kmsg_lwkt_lines, read_ctl, write_ctl
 
 
 def main(args):

@@ -11,7 +11,7 @@ import signal
 import sys
 import time
 
-CTL = "/sys/kernel/debug/lwkt/ctl"
+from lwktfs import CTL
 
 
 class Interrupted(Exception):

@@ -9,7 +9,7 @@ PASS/FAIL line. The module must be loaded.
 """
 import sys
 
-from ctl_errors import kmsg_lwkt_lines, write_ctl
+from lwktfs import kmsg_lwkt_lines, write_ctl
 
 BURST = 10
 

@@ -31,8 +31,8 @@ import signal
 import sys
 import time
 
-D = "/sys/kernel/debug/lwkt"
-CTL = D + "/ctl"
+from lwktfs import CTL, D
+
 DELAY = 0.5     # s between the start of the write and the signal
 LIMIT = 2.0     # s the write may take to return after the signal
 SETTLE = 2.0    # s the threads may take to be reaped after the write returned

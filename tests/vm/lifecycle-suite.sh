@@ -14,7 +14,6 @@
 MODDIR=$1
 ROUNDS=${2:-5}
 LIMIT=${3:-2}
-here=$(dirname "$0")
 
 python3 -B "$here/unload_rounds.py" "$MODDIR" "$ROUNDS" || nfail=$((nfail + 1))
 

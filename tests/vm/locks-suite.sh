@@ -10,35 +10,11 @@
 . "$(dirname "$0")/lib.sh"
 MODDIR=$1
 SCALE=${2:-1}
-here=$(dirname "$0")
-ncpu=$(grep -c ^processor /proc/cpuinfo)
 
-n() { local v=$(($1 / SCALE)); [ "$v" -ge 1 ] || v=1; echo $v; }
+# Token and MP lock misuse reports count as splats here.
+splat_extra='lwkt_token_uninit|rel_mplock:|lwkt_reltoken:'
 
-# ctl_expect LINE KEY VALUE [KEY VALUE...]: the workload succeeds and each
-# KEY has its VALUE.
-ctl_expect() {
-	local line=$1
-	shift
-	ctl_run "$line" || return 1
-	while [ $# -ge 2 ]; do
-		[ "$(ctl_get "$1")" = "$2" ] || { echo "$1 = $(ctl_get "$1"), want $2"; cat $LWKT_DEBUGFS/ctl; return 1; }
-		shift 2
-	done
-}
-
-# ctl_positive KEY: the last result's KEY is above 0.
-ctl_positive() {
-	[ "$(ctl_get "$1")" -gt 0 ] 2>/dev/null || { echo "$1 = $(ctl_get "$1"), want > 0"; cat $LWKT_DEBUGFS/ctl; return 1; }
-}
-
-# show: the last result on one line, for the log.
-show() { echo "info $1: $(tail -n +2 $LWKT_DEBUGFS/ctl | tr '\n' ' ')"; }
-
-stat_all() { awk -v n="$1" '$1 == "all" && $2 == n { print $3 }' $LWKT_DEBUGFS/stats; }
-splats() { dmesg | grep -cE 'WARNING:|BUG:|Oops|general protection|lwkt_token_uninit|rel_mplock:|lwkt_reltoken:'; }
-
-[ "$ncpu" -ge 2 ] || { fail locks-needs-2-cpus "$ncpu cpu"; finish; exit; }
+need_cpus 2 locks
 
 s0=$(splats)
 check load lwkt_load
@@ -128,13 +104,7 @@ interrupt() {
 	kill -0 $pid 2>/dev/null && { echo "still running 10 s after the signal"; return 1; }
 	wait $pid 2>/dev/null
 	dmesg | tail -n 5 | grep -q "$2: interrupted by a signal" || { dmesg | tail -n 5; return 1; }
-	# Threads already out of their function may still be reaped.
-	i=0
-	while [ "$(stat_all threads)" != 0 ] && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ "$(stat_all threads)" = 0 ] || { echo "threads $(stat_all threads)"; return 1; }
+	threads_settle || { echo "threads $(stat_all threads)"; return 1; }
 }
 check interrupt-tokens interrupt "tokens threads=8 iters=10000000" tokens
 check interrupt-mplock interrupt "mplock threads=8 iters=10000000" mplock

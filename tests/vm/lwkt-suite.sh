@@ -8,16 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 MODDIR=$1
 SPAWN=${2:-10000}
-ncpu=$(grep -c ^processor /proc/cpuinfo)
 cpus=$(seq 0 $((ncpu - 1)))
-
-# ctl_expect LINE KEY VALUE: the workload succeeds and KEY has VALUE.
-ctl_expect() {
-	ctl_run "$1" || return 1
-	[ "$(ctl_get "$2")" = "$3" ] || { echo "$2 = $(ctl_get "$2"), want $3"; cat $LWKT_DEBUGFS/ctl; return 1; }
-}
-
-stat_all() { awk -v n="$1" '$1 == "all" && $2 == n { print $3 }' $LWKT_DEBUGFS/stats; }
 
 check load lwkt_load
 
@@ -57,7 +48,7 @@ after_spawn() {
 	lwkt_load || return 1
 	ctl_run "spawn cpu=1 threads=500 yields=1" || return 1
 	lwkt_unload || return 1
-	[ -z "$(lwkt_host_pids)" ] && [ ! -e $LWKT_DEBUGFS ]
+	lwkt_gone
 }
 check unload-after-spawn after_spawn
 
@@ -69,7 +60,7 @@ with_parked() {
 	done
 	[ "$(stat_all threads)" = $((30 * ncpu)) ] || { echo "threads $(stat_all threads)"; return 1; }
 	lwkt_unload || return 1
-	[ -z "$(lwkt_host_pids)" ] && [ ! -e $LWKT_DEBUGFS ] || return 1
+	lwkt_gone || return 1
 	killed=$(dmesg | grep -c 'teardown: killing')
 	[ "$killed" -eq $((30 * ncpu)) ] || { echo "killed $killed"; return 1; }
 }

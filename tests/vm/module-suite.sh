@@ -9,8 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 MODDIR=$1
 CYCLES=${2:-20}
-here=$(dirname "$0")
-ncpu=$(grep -c ^processor /proc/cpuinfo)
 
 check load lwkt_load
 
@@ -121,11 +119,7 @@ check ctl-free-after-interrupt ctl_run "ping cpu=0"
 
 check unload lwkt_unload
 
-gone() {
-	[ -z "$(lwkt_host_pids)" ] || { echo "hosts left: $(lwkt_host_pids)"; return 1; }
-	[ ! -e $LWKT_DEBUGFS ] || { echo "debugfs left"; return 1; }
-}
-check unload-leaves-nothing gone
+check unload-leaves-nothing lwkt_gone
 
 cycles() {
 	local i
@@ -134,7 +128,7 @@ cycles() {
 		[ "$(lwkt_host_pids | wc -l)" -eq "$ncpu" ] || { echo "round $i: hosts"; return 1; }
 		ctl_run "ping cpu=$((i % ncpu))" || return 1
 		lwkt_unload || return 1
-		gone || return 1
+		lwkt_gone || return 1
 	done
 }
 check "load-unload-x$CYCLES" cycles

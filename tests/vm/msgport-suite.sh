@@ -13,27 +13,8 @@
 . "$(dirname "$0")/lib.sh"
 MODDIR=$1
 SCALE=${2:-1}
-here=$(dirname "$0")
-ncpu=$(grep -c ^processor /proc/cpuinfo)
 
-n() { echo $(($1 / SCALE)); }
-
-# ctl_expect LINE KEY VALUE [KEY VALUE...]: the workload succeeds and each
-# KEY has its VALUE.
-ctl_expect() {
-	local line=$1
-	shift
-	ctl_run "$line" || return 1
-	while [ $# -ge 2 ]; do
-		[ "$(ctl_get "$1")" = "$2" ] || { echo "$1 = $(ctl_get "$1"), want $2"; cat $LWKT_DEBUGFS/ctl; return 1; }
-		shift 2
-	done
-}
-
-stat_all() { awk -v n="$1" '$1 == "all" && $2 == n { print $3 }' $LWKT_DEBUGFS/stats; }
-splats() { dmesg | grep -cE 'WARNING:|BUG:|Oops|general protection'; }
-
-[ "$ncpu" -ge 2 ] || { fail msgport-needs-2-cpus "$ncpu cpu"; finish; exit; }
+need_cpus 2 msgport
 
 s0=$(splats)
 check load lwkt_load
@@ -96,7 +77,7 @@ check msgport-errors python3 "$here/ctl_errors.py" \
 # A signal stops a run within seconds and leaves no thread behind. The
 # write is in a child shell: SIGTERM interrupts it and kills the child.
 interrupted() {
-	local line=$1 wl=${1%% *} pid t0 i=0
+	local line=$1 wl=${1%% *} pid t0
 	sh -c "echo '$line' > $LWKT_DEBUGFS/ctl" &
 	pid=$!
 	sleep 2
@@ -105,11 +86,7 @@ interrupted() {
 	wait $pid && { echo "the run was not interrupted"; return 1; }
 	[ $(($(date +%s) - t0)) -le 5 ] || { echo "took $(($(date +%s) - t0)) s to stop"; return 1; }
 	dmesg | tail -n 5 | grep -q "ctl: $wl: interrupted by a signal" || { dmesg | tail -n 5; return 1; }
-	while [ "$(stat_all threads)" != 0 ] && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ "$(stat_all threads)" = 0 ] || { echo "threads left: $(stat_all threads)"; cat $LWKT_DEBUGFS/threads; return 1; }
+	threads_settle || { echo "threads left: $(stat_all threads)"; cat $LWKT_DEBUGFS/threads; return 1; }
 }
 check msgport-interrupted interrupted "msgport clients=$((2 * ncpu)) iters=1000000"
 check service-interrupted interrupted "service clients=4 requests=1000000"

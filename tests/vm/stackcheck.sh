@@ -21,7 +21,7 @@ scripts/vm-run --kernel "$kernel" --expect-splat 'WARNING:.*lwkt_stackcheck_warn
 rc=$?
 trace=$(sed -n '/WARNING:.*lwkt_stackcheck_warn_here/,/end trace/p' "$out")
 if [ $rc -eq 0 ] && grep -q 'lwkt_job_main' <<<"$trace" &&
-   grep -q 'lwkt_thread_trampoline' <<<"$trace"; then
+	grep -q 'lwkt_thread_trampoline' <<<"$trace"; then
 	echo "PASS stackcheck-$kernel-warn-backtrace-shows-lwkt-frames"
 else
 	tail -n 40 "$out"
@@ -35,7 +35,7 @@ scripts/vm-run --kernel "$kernel" --timeout 300 \
 	--expect-splat 'stack guard page was hit|Kernel panic|Fatal exception|lwkt: oops' -- \
 	"insmod $mod && echo 'overflow cpu=2' > $ctl" > "$out" 2>&1
 if grep -q 'BUG: .*stack guard page was hit' "$out" &&
-   grep -q 'lwkt: oops in LWKT thread stackcheck/overflow' "$out"; then
+	grep -q 'lwkt: oops in LWKT thread stackcheck/overflow' "$out"; then
 	echo "PASS stackcheck-$kernel-overflow-hits-guard-page-names-thread"
 else
 	tail -n 40 "$out"

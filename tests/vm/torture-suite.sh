@@ -13,21 +13,15 @@
 . "$(dirname "$0")/lib.sh"
 MODDIR=$1
 SCALE=${2:-1}
-here=$(dirname "$0")
-ncpu=$(grep -c ^processor /proc/cpuinfo)
-
-n() { v=$(($1 / SCALE)); [ "$v" -ge 1 ] || v=1; echo "$v"; }
 
 # The reports the kernel log must not have (lockdep, KASAN, splats, hung
-# tasks), counted.
-reports() {
-	dmesg | grep -cE 'possible circular locking|possible recursive locking|inconsistent lock state|WARNING: |BUG: |KASAN|INFO: task|Oops|general protection'
-}
+# tasks), counted: the splats, and any line naming KASAN.
+splat_extra=KASAN
 refusals() { dmesg | grep -c 'refusing to switch away'; }
 
-[ "$ncpu" -ge 2 ] || { fail torture-needs-2-cpus "$ncpu cpu"; finish; exit; }
+need_cpus 2 torture
 
-reports0=$(reports)
+reports0=$(splats)
 check load lwkt_load
 
 # torture TYPE THREADS ITERS: every writer does all its ops, no error; the
@@ -79,9 +73,9 @@ check unload lwkt_unload
 # Nothing the runs above could have provoked in the log.
 no_reports() {
 	local r
-	r=$(reports)
+	r=$(splats)
 	[ "$r" = "$reports0" ] && return 0
-	dmesg | grep -E -A 8 'possible circular locking|possible recursive locking|inconsistent lock state|WARNING: |BUG: |KASAN|INFO: task|Oops|general protection' | head -n 40
+	dmesg | grep -E -A 8 "$(splat_ere)" | head -n 40
 	return 1
 }
 check no-lockdep-kasan-hung-reports no_reports

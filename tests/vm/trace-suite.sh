@@ -18,8 +18,6 @@ out=/tmp/trace-suite.out
 # A histogram bucket line; under TCG waits reach [4K, 8K) and beyond.
 HIST='\[[0-9]*[KMG]\{0,1\}, [0-9]*[KMG]\{0,1\}) *[0-9]* |@'
 
-stat_of() { awk -v s="$1" -v n="$2" '$1 == s && $2 == n { print $3 }' $D/stats; }
-
 # work NAME BODY: a workload script for bpftrace -c, which splits its
 # argument on spaces without quoting: "/bin/sh /tmp/NAME.sh" (the guest's
 # /tmp does not allow exec).

@@ -26,7 +26,8 @@ import subprocess
 import sys
 import time
 
-D = "/sys/kernel/debug/lwkt"
+from lwktfs import D
+
 KMEMLEAK = "/sys/kernel/debug/kmemleak"
 SLACK = 8
 WORKLOADS = [

@@ -2,16 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """write_errno.py FILE DATA: write DATA (Python escapes allowed, e.g. '1\\n')
 to FILE in one write(2) and print OK or the errno name."""
-import errno
-import os
 import sys
 
+from lwktfs import write_errno
+
 path, data = sys.argv[1], sys.argv[2].encode().decode("unicode_escape").encode()
-fd = os.open(path, os.O_WRONLY)
-try:
-    os.write(fd, data)
-    print("OK")
-except OSError as e:
-    print(errno.errorcode.get(e.errno, str(e.errno)))
-finally:
-    os.close(fd)
+print(write_errno(path, data))

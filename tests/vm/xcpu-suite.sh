@@ -10,29 +10,11 @@
 . "$(dirname "$0")/lib.sh"
 MODDIR=$1
 SCALE=${2:-1}
-here=$(dirname "$0")
-ncpu=$(grep -c ^processor /proc/cpuinfo)
 pairs=$((ncpu * (ncpu - 1)))
 
-n() { local v=$(($1 / SCALE)); [ "$v" -ge 1 ] || v=1; echo $v; }
-
-# ctl_expect LINE KEY VALUE [KEY VALUE...]: the workload succeeds and each
-# KEY has its VALUE.
-ctl_expect() {
-	local line=$1
-	shift
-	ctl_run "$line" || return 1
-	while [ $# -ge 2 ]; do
-		[ "$(ctl_get "$1")" = "$2" ] || { echo "$1 = $(ctl_get "$1"), want $2"; cat $LWKT_DEBUGFS/ctl; return 1; }
-		shift 2
-	done
-}
-
-stat_all() { awk -v n="$1" '$1 == "all" && $2 == n { print $3 }' $LWKT_DEBUGFS/stats; }
 ipiq_sent() { awk 'NR > 1 { s += $8 } END { print s + 0 }' $LWKT_DEBUGFS/ipiq; }
-splats() { dmesg | grep -cE 'WARNING:|BUG:|Oops|general protection'; }
 
-[ "$ncpu" -ge 2 ] || { fail xcpu-needs-2-cpus "$ncpu cpu"; finish; exit; }
+need_cpus 2 xcpu
 
 check load lwkt_load
 
@@ -116,7 +98,7 @@ unload_live_check() {
 	[ "$(stat_all migrations)" -gt "$mig0" ] || { echo "migration not running"; return 1; }
 	lwkt_unload || return 1
 	lsmod | grep -q '^lwkt ' && { echo "still loaded"; return 1; }
-	[ -z "$(lwkt_host_pids)" ] && [ ! -e $LWKT_DEBUGFS ] || { echo "left behind"; return 1; }
+	lwkt_gone || return 1
 	dmesg | grep -q "teardown: killing" || { echo "no thread killed"; return 1; }
 	[ "$(splats)" = "$s0" ] || { dmesg | tail -n 40; return 1; }
 }
