@@ -32,11 +32,6 @@ u32 flags(const struct lwkt_msg *m)
 	return __atomic_load_n(&m->ms_flags, __ATOMIC_ACQUIRE);
 }
 
-int load(const int *p)
-{
-	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
-}
-
 u64 result_of(u64 arg)
 {
 	return arg * 3 + 1;
@@ -45,33 +40,6 @@ u64 result_of(u64 arg)
 int error_of(u64 arg)
 {
 	return static_cast<int>(arg % 5);
-}
-
-// Every message sent between CPUs so far has run (twice in a row: one may
-// send another). From an LWKT thread; serves this CPU's queue meanwhile.
-void quiesce_ipiqs()
-{
-	int n = lwkt_user_ncpus();
-	auto end = std::chrono::steady_clock::now() + kTimeout;
-
-	for (int clean = 0; clean < 2;) {
-		bool all = true;
-
-		lwkt_yield();
-		for (int t = 0; t < n; ++t)
-			for (int s = 0; s < n; ++s) {
-				struct lwkt_ipiq *ip = &lwkt_user_gd(t)->gd_ipiq[s];
-
-				all &= __atomic_load_n(&ip->ip_xindex, __ATOMIC_ACQUIRE) ==
-				       __atomic_load_n(&ip->ip_windex, __ATOMIC_ACQUIRE);
-			}
-		clean = all ? clean + 1 : 0;
-		if (std::chrono::steady_clock::now() > end) {
-			ADD_FAILURE() << "IPI queues never drained";
-			return;
-		}
-		std::this_thread::yield();
-	}
 }
 
 // An echo server: replies result_of(arg) with error_of(arg) until kQuit.
@@ -132,23 +100,6 @@ void stop_server(struct lwkt_port *port, std::atomic<int> *done)
 	q.ms_cmd = kQuit;
 	EXPECT_EQ(lwkt_domsg(port, &q), 0);
 	EXPECT_TRUE(wait_for([done] { return done->load() != 0; }));
-}
-
-// Block until cond(), re-checked inside the critical section the thread
-// blocks in (a wakeup by IPI is not lost).
-template <typename F>
-void block_until(F cond)
-{
-	thread_t td = curthread;
-
-	while (!cond()) {
-		crit_enter_quick(td);
-		if (!cond()) {
-			lwkt_deschedule_self(td);
-			lwkt_switch();
-		}
-		crit_exit_quick(td);
-	}
 }
 
 std::mutex g_log_mu;
