@@ -7,9 +7,6 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <mutex>
-#include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 

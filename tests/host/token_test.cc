@@ -10,10 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <mutex>
 #include <set>
-#include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
