@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // Helpers shared by the cross-CPU suites (ipiq, migrate, wait, cpusync,
 // tokens, MP lock, message ports): several simulated CPUs, threads created
-// on any of them, bounded waits.
+// on any of them, bounded waits, and the pieces of the lock suites'
+// contention and exclusion tests.
 #ifndef LWKT_TESTS_XCPU_HELPERS_H
 #define LWKT_TESTS_XCPU_HELPERS_H
 
@@ -127,41 +128,6 @@ bool wait_for(F cond)
 	});
 }
 
-// Updaters on several CPUs, each inside the lock under test, bump a plain
-// counter slowly enough for two of them inside at once to be seen.
-struct Exclusion {
-	long counter = 0;		// plain: the lock under test orders it
-	std::atomic<long> total{0};	// updates made
-	std::atomic<int> started{0};
-	std::atomic<int> inside{0}, overlaps{0};
-
-	// Wait until all @n updaters are here.
-	void start_together(int n)
-	{
-		started.fetch_add(1);
-		EXPECT_TRUE(wait_for([&] { return started.load() == n; }));
-	}
-	// One update, inside the lock, @spins compiler barriers long.
-	void update(int spins = 20)
-	{
-		if (inside.fetch_add(1) != 0)
-			overlaps.fetch_add(1);
-		long v = counter;
-		for (int spin = 0; spin < spins; ++spin)
-			__asm__ __volatile__("" ::: "memory");
-		counter = v + 1;
-		inside.fetch_sub(1);
-	}
-	// Once all are done: at least @min updates, none lost, none inside
-	// at once.
-	void expect_exclusive(long min)
-	{
-		EXPECT_GE(total.load(), min);
-		EXPECT_EQ(counter, total.load());
-		EXPECT_EQ(overlaps.load(), 0);
-	}
-};
-
 // The same without switching: a switch would let this thread's tokens and
 // this CPU's hold of the MP lock go. Inside a critical section no IPI is
 // served meanwhile either.
@@ -216,6 +182,41 @@ inline void quiesce_ipiqs()
 		std::this_thread::yield();
 	}
 }
+
+// Updaters on several CPUs, each inside the lock under test, bump a plain
+// counter slowly enough for two of them inside at once to be seen.
+struct Exclusion {
+	long counter = 0;		// plain: the lock under test orders it
+	std::atomic<long> total{0};	// updates made
+	std::atomic<int> started{0};
+	std::atomic<int> inside{0}, overlaps{0};
+
+	// Wait until all @n updaters are here.
+	void start_together(int n)
+	{
+		started.fetch_add(1);
+		EXPECT_TRUE(wait_for([&] { return started.load() == n; }));
+	}
+	// One update, inside the lock, @spins compiler barriers long.
+	void update(int spins = 20)
+	{
+		if (inside.fetch_add(1) != 0)
+			overlaps.fetch_add(1);
+		long v = counter;
+		for (int spin = 0; spin < spins; ++spin)
+			__asm__ __volatile__("" ::: "memory");
+		counter = v + 1;
+		inside.fetch_sub(1);
+	}
+	// Once all are done: at least @min updates, none lost, none inside
+	// at once.
+	void expect_exclusive(long min)
+	{
+		EXPECT_GE(total.load(), min);
+		EXPECT_EQ(counter, total.load());
+		EXPECT_EQ(overlaps.load(), 0);
+	}
+};
 
 // The other CPU's side of a contention test: a thread of CPU 1 that takes
 // a lock with take(), keeps it without switching until release is set,
