@@ -6,7 +6,6 @@
 #include <chrono>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -14,6 +13,7 @@
 
 #include <lwkt/ipiq.h>
 
+#include "log_capture.h"
 #include "xcpu_helpers.h"
 
 namespace {
@@ -42,10 +42,7 @@ void reset()
 
 } // namespace
 
-class Cpusync : public LwktTest {
-protected:
-	Cpusync() { ncpus_ = 4; }
-};
+using Cpusync = LwktCpus<4>;
 
 // CPUs 1..3 held by CPU 0: each ran cs_func (in IPI context) before
 // lwkt_cpusync_start() returned; while held, a thread scheduled on them
@@ -208,16 +205,11 @@ TEST_F(Cpusync, HeldCpuLeavesAnInitiatorThatNeverFinishes)
 {
 	static std::atomic<int> ran_while_held{0};
 	static std::atomic<int> ran_before_finish{0};
-	static std::mutex mu;
-	static std::vector<std::string> logs;
 
 	ran_while_held = 0;
 	ran_before_finish = 0;
-	logs.clear();
-	lwkt_user_set_log_hook([](const char *l) {
-		std::lock_guard<std::mutex> g(mu);
-		logs.push_back(l);
-	});
+	lt::LogCapture log;
+
 	run([] {
 		thread_t td;
 		struct lwkt_cpusync cs = {};
@@ -237,14 +229,10 @@ TEST_F(Cpusync, HeldCpuLeavesAnInitiatorThatNeverFinishes)
 		ran_before_finish = ran_while_held.load();
 		lwkt_cpusync_finish(&cs);
 	});
-	lwkt_user_set_log_hook(nullptr);
+	log.stop();
 	EXPECT_EQ(1, ran_before_finish.load());
-	std::lock_guard<std::mutex> g(mu);
-	bool said = false;
-	for (auto &l : logs)
-		said |= l.find("cpu 1 leaves the cpusync of cpu 0 unreleased") !=
-			std::string::npos;
-	EXPECT_TRUE(said);
+	EXPECT_GE(lt::log_count("cpu 1 leaves the cpusync of cpu 0 unreleased"),
+		  1u);
 }
 
 namespace {

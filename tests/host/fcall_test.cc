@@ -63,10 +63,8 @@ template <typename F> bool finishes_within(F f, std::chrono::seconds bound)
 
 } // namespace
 
-class Fcall : public LwktTest {
+class Fcall : public LwktCpus<2> {
 protected:
-	Fcall() { ncpus_ = 2; }
-
 	void SetUp() override
 	{
 		LwktTest::SetUp();

@@ -39,10 +39,7 @@ void block_self(void *arg)
 
 } // namespace
 
-class Foreign : public LwktTest {
-protected:
-	Foreign() { ncpus_ = 2; }
-};
+using Foreign = LwktCpus<2>;
 
 TEST_F(Foreign, ContextTestTellsThreadsFromOutsiders)
 {

@@ -144,10 +144,7 @@ struct Rounds {
 
 } // namespace
 
-class Hold2 : public LwktTest {
-protected:
-	Hold2() { ncpus_ = 2; }
-};
+using Hold2 = LwktCpus<2>;
 
 // Bug 3: lwkt_rele() from another CPU against lwkt_wait_free() and the
 // reaper of the thread's own CPU: the waiter wakes every time, and the

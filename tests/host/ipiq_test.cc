@@ -21,25 +21,12 @@
 
 #include <lwkt/ipiq.h>
 
+#include "log_capture.h"
 #include "xcpu_helpers.h"
 
 namespace {
 
 using namespace xt;
-
-// The same inside a critical section: no IPI is served here.
-template <typename F>
-bool spin_for(F cond)
-{
-	auto end = std::chrono::steady_clock::now() + kTimeout;
-
-	while (!cond()) {
-		if (std::chrono::steady_clock::now() > end)
-			return false;
-		std::this_thread::yield();
-	}
-	return true;
-}
 
 // Per-target record of what arrived, touched only on the target CPU.
 struct Sink {
@@ -74,15 +61,8 @@ void record(void *arg)
 
 } // namespace
 
-class Ipiq : public LwktTest {
-protected:
-	Ipiq() { ncpus_ = 4; }
-};
-
-class Ipiq2 : public LwktTest {
-protected:
-	Ipiq2() { ncpus_ = 2; }
-};
+using Ipiq = LwktCpus<4>;
+using Ipiq2 = LwktCpus<2>;
 
 // Three CPUs send to a fourth at once: each sender's messages arrive in
 // the order sent, all of them, on the target, in IPI context.
@@ -260,26 +240,21 @@ TEST_F(Ipiq, SendToSelfRunsDirectlyAndReturnsZero)
 	});
 }
 
-namespace {
-std::atomic<int> g_log_lines;
-void count_log(const char *) { g_log_lines.fetch_add(1); }
-} // namespace
-
 // An unhosted CPU number: sequence 0 (nothing sent), one log line, nothing run.
 // A hosted one: a sequence number and the function runs there.
 TEST_F(Ipiq, BycpuRejectsInvalidCpuAndSendsToValidOne)
 {
-	g_log_lines = 0;
-	lwkt_user_set_log_hook(count_log);
+	lt::LogCapture log;
+
 	run([] {
 		Flagged f;
 
 		for (int cpu : {-1, 4, 63, 64, 1000}) {
-			int lines = g_log_lines.load();
+			size_t lines = lt::log_size();
 
 			EXPECT_EQ(0u, lwkt_send_ipiq_bycpu(cpu, set_ran, &f))
 				<< "cpu " << cpu;
-			EXPECT_EQ(g_log_lines.load(), lines + 1) << "cpu " << cpu;
+			EXPECT_EQ(lt::log_size(), lines + 1) << "cpu " << cpu;
 		}
 		EXPECT_EQ(f.ran, 0);
 		lwkt_seq_t seq = lwkt_send_ipiq_bycpu(3, set_ran, &f);
@@ -288,7 +263,6 @@ TEST_F(Ipiq, BycpuRejectsInvalidCpuAndSendsToValidOne)
 		EXPECT_EQ(f.ran, 1);
 		EXPECT_EQ(f.cpu, 3);
 	});
-	lwkt_user_set_log_hook(nullptr);
 }
 
 namespace {
@@ -372,7 +346,7 @@ void hold_crit(Holder *h, std::function<void()> before_exit = nullptr)
 
 	crit_enter_quick(td);
 	h->in_crit = 1;
-	if (!spin_for([&] { return h->release.load() != 0; }))
+	if (!spin_until([&] { return h->release.load() != 0; }))
 		h->timed_out = 1;
 	if (before_exit)
 		before_exit();
@@ -500,6 +474,32 @@ TEST_F(Ipiq2, FullFifoMakesTheSenderWaitThenEverythingArrives)
 	EXPECT_EQ(sink.next[0], n);
 }
 
+namespace {
+
+// Sender @src's job in a flood: once all @senders are here, every message
+// of @msgs to @sink on CPU @dst from inside one critical section (so the
+// only draining it does is while waiting for room); then it waits for
+// them.
+void flood_from_crit(std::atomic<int> *ready, int senders, int src,
+		     std::vector<Msg> *msgs, Sink *sink, int dst)
+{
+	struct lwkt_globaldata *t = lwkt_user_gd(dst);
+	thread_t td = curthread;
+	lwkt_seq_t seq = 0;
+
+	ready->fetch_add(1);
+	EXPECT_TRUE(spin_until([&] { return ready->load() == senders; }));
+	crit_enter_quick(td);
+	for (int i = 0; i < static_cast<int>(msgs->size()); ++i) {
+		(*msgs)[i] = Msg{sink, src, i};
+		seq = lwkt_send_ipiq(t, record, &(*msgs)[i]);
+	}
+	lwkt_wait_ipiq(t, seq);
+	crit_exit_quick(td);
+}
+
+} // namespace
+
 // Two CPUs flood each other, each from inside one critical section (so
 // the only draining they do is while waiting for room): no deadlock,
 // nothing lost or reordered, and the FIFOs did fill up.
@@ -517,20 +517,9 @@ TEST_F(Ipiq2, TwoCpusFloodingEachOtherComplete)
 	for (int src = 0; src < 2; ++src)
 		jobs.emplace_back(src, [&, src] {
 			int dst = 1 - src;
-			struct lwkt_globaldata *t = lwkt_user_gd(dst);
-			thread_t td = curthread;
 			u64 full = lt::cnt().ipiq_fifofull;
-			lwkt_seq_t seq = 0;
 
-			ready.fetch_add(1);
-			EXPECT_TRUE(spin_for([&] { return ready.load() == 2; }));
-			crit_enter_quick(td);
-			for (int i = 0; i < n; ++i) {
-				msgs[src][i] = Msg{&sinks[dst], src, i};
-				seq = lwkt_send_ipiq(t, record, &msgs[src][i]);
-			}
-			lwkt_wait_ipiq(t, seq);
-			crit_exit_quick(td);
+			flood_from_crit(&ready, 2, src, &msgs[src], &sinks[dst], dst);
 			fifofull[src] = lt::cnt().ipiq_fifofull - full;
 		});
 	run_parallel(std::move(jobs));
@@ -558,19 +547,8 @@ TEST_F(Ipiq, RingOfFullFifosMakesProgress)
 	for (int src = 0; src < 3; ++src)
 		jobs.emplace_back(src, [&, src] {
 			int dst = (src + 1) % 3;
-			struct lwkt_globaldata *t = lwkt_user_gd(dst);
-			thread_t td = curthread;
-			lwkt_seq_t seq = 0;
 
-			ready.fetch_add(1);
-			EXPECT_TRUE(spin_for([&] { return ready.load() == 3; }));
-			crit_enter_quick(td);
-			for (int i = 0; i < n; ++i) {
-				msgs[src][i] = Msg{&sinks[dst], src, i};
-				seq = lwkt_send_ipiq(t, record, &msgs[src][i]);
-			}
-			lwkt_wait_ipiq(t, seq);
-			crit_exit_quick(td);
+			flood_from_crit(&ready, 3, src, &msgs[src], &sinks[dst], dst);
 		});
 	run_parallel(std::move(jobs));
 	for (int c = 0; c < 3; ++c) {
@@ -602,7 +580,7 @@ TEST_F(Ipiq2, MessageIsDeferredUntilTheOutermostCritExit)
 		crit_enter_quick(td);
 		crit_enter_quick(td);
 		s.in_crit = 1;
-		if (!spin_for([&] { return s.sent.load() != 0; }))
+		if (!spin_until([&] { return s.sent.load() != 0; }))
 			s.timed_out = 1;
 		sleep_ms(10);	// give it every chance to run early
 		s.ran_while_in_crit = s.ran;
@@ -725,7 +703,7 @@ TEST_F(Ipiq, NestedSendToTheSameTargetWhileWaitingForRoom)
 			EXPECT_NE(lwkt_send_ipiq(t, record, &msgs[i]), 0u);
 		}
 		filled = 1;
-		EXPECT_TRUE(spin_for([&] { return relay_sent.load() != 0; }));
+		EXPECT_TRUE(spin_until([&] { return relay_sent.load() != 0; }));
 		msgs[LWKT_IPIQ_HIGH] = Msg{&sink, 0, LWKT_IPIQ_HIGH};
 		seq = lwkt_send_ipiq(t, record, &msgs[LWKT_IPIQ_HIGH]);
 		EXPECT_NE(seq, 0u);

@@ -70,10 +70,8 @@ void bump(void *a)
 
 } // namespace
 
-class IpiqWrap : public LwktTest {
+class IpiqWrap : public LwktCpus<4> {
 protected:
-	IpiqWrap() { ncpus_ = 4; }
-
 	// cpusync from CPU 0 holding 1..3, whose message is sequence number
 	// at exactly on each pair.
 	void cpusync_at(u64 at)

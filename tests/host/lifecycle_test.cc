@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // lwkt_create / lwkt_exit, reaping, and tearing a CPU down.
+#include "log_capture.h"
 #include "lwkt_fixture.h"
 
 using Lifecycle = LwktTest;
@@ -112,20 +113,17 @@ TEST_F(Lifecycle, TenThousandThreadsInBatches)
 
 TEST_F(Lifecycle, StopKillsBlockedThreads)
 {
-	static std::vector<std::string> logs;
-
-	logs.clear();
 	run([] {
 		for (int i = 0; i < 3; i++)
 			lt::spawn(TDPRI_KERN_DAEMON, [] { lt::block(); });
 		lwkt_yield();	// they run and block for good
 		EXPECT_EQ(lt::cnt().threads, 4u);	// 3 blocked + us
 	});
-	lwkt_user_set_log_hook([](const char *l) { logs.push_back(l); });
+	lt::LogCapture log;
+
 	lwkt_user_stop();
-	lwkt_user_set_log_hook(nullptr);
+	log.stop();
 	ASSERT_EQ(lwkt_user_start(1), 0);	// for TearDown
-	EXPECT_EQ(logs.size(), 3u);
-	for (auto &l : logs)
-		EXPECT_NE(l.find("killing blocked thread"), std::string::npos);
+	EXPECT_EQ(lt::log_size(), 3u);
+	EXPECT_EQ(lt::log_count("killing blocked thread"), lt::log_size());
 }

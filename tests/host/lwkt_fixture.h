@@ -42,6 +42,13 @@ protected:
 	int ncpus_ = 1;
 };
 
+// The same on N simulated CPUs.
+template <int N>
+class LwktCpus : public LwktTest {
+protected:
+	LwktCpus() { ncpus_ = N; }
+};
+
 namespace lt {
 
 

@@ -15,67 +15,11 @@
 
 #include "xcpu_helpers.h"
 
-namespace {
-
 using namespace xt;
 
-// Block until cond() holds; checked inside the critical section the
-// thread blocks in, so a wakeup (an IPI, run at crit_exit) is not lost.
-// Spurious wakeups just loop.
-template <typename F>
-void block_until(F cond)
-{
-	thread_t td = curthread;
-
-	while (!cond()) {
-		crit_enter_quick(td);
-		if (!cond()) {
-			lwkt_deschedule_self(td);
-			lwkt_switch();
-		}
-		crit_exit_quick(td);
-	}
-}
-
-// Every message sent between CPUs so far has run (twice in a row: a
-// message may send another while it runs). From an LWKT thread; serves
-// this CPU's own queue meanwhile.
-void quiesce_ipiqs()
-{
-	int n = lwkt_user_ncpus();
-
-	for (int clean = 0; clean < 2;) {
-		bool all = true;
-
-		lwkt_yield();
-		for (int t = 0; t < n; ++t)
-			for (int s = 0; s < n; ++s) {
-				struct lwkt_ipiq *ip = &lwkt_user_gd(t)->gd_ipiq[s];
-
-				all &= __atomic_load_n(&ip->ip_xindex, __ATOMIC_ACQUIRE) ==
-				       __atomic_load_n(&ip->ip_windex, __ATOMIC_ACQUIRE);
-			}
-		clean = all ? clean + 1 : 0;
-		std::this_thread::yield();
-	}
-}
-
-} // namespace
-
-class Xcpu : public LwktTest {
-protected:
-	Xcpu() { ncpus_ = 2; }
-};
-
-class Xcpu3 : public Xcpu {
-protected:
-	Xcpu3() { ncpus_ = 3; }
-};
-
-class Xcpu4 : public Xcpu {
-protected:
-	Xcpu4() { ncpus_ = 4; }
-};
+using Xcpu = LwktCpus<2>;
+using Xcpu3 = LwktCpus<3>;
+using Xcpu4 = LwktCpus<4>;
 
 // A thread of CPU 0 and one of CPU 1 wake each other in turn, each by a
 // remote lwkt_schedule(): every round is seen, and each runs on its CPU.

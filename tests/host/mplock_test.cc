@@ -7,9 +7,6 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <mutex>
-#include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -17,6 +14,7 @@
 #include <lwkt/mplock.h>
 #include <lwkt/wait.h>
 
+#include "log_capture.h"
 #include "xcpu_helpers.h"
 
 namespace {
@@ -28,110 +26,33 @@ int mp_word()
 	return __atomic_load_n(&lwkt_mp_lock, __ATOMIC_ACQUIRE);
 }
 
-int load(const int *p)
-{
-	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
-}
-
-thread_t spawn_pri(int cpu, int pri, std::function<void()> f,
-		   const char *name = "mp")
-{
-	thread_t td = spawn_on(cpu, std::move(f), TDF_STOPREQ, name);
-
-	lwkt_setpri(td, pri);
-	lwkt_schedule(td);
-	return td;
-}
-
-// Spin without switching (keeps this CPU's hold) until cond() or timeout.
-template <typename F>
-bool hold_until(F cond)
-{
-	auto end = std::chrono::steady_clock::now() + kTimeout;
-
-	while (!cond()) {
-		if (std::chrono::steady_clock::now() > end)
-			return false;
-		std::this_thread::yield();
-	}
-	return true;
-}
-
 void hold_for_ms(int ms)
 {
 	auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
 
-	hold_until([&] { return std::chrono::steady_clock::now() > end; });
-}
-
-std::mutex g_log_mu;
-std::vector<std::string> g_log;
-
-void log_hook(const char *line)
-{
-	std::lock_guard<std::mutex> l(g_log_mu);
-	g_log.push_back(line);
-}
-
-size_t log_count(const char *needle)
-{
-	std::lock_guard<std::mutex> l(g_log_mu);
-	size_t n = 0;
-
-	for (auto &s : g_log)
-		if (s.find(needle) != std::string::npos)
-			++n;
-	return n;
-}
-
-// Run body(k) for k = 0..2*per-1 at once, thread k on CPU k % 2: one job
-// per CPU (lwkt_user_run needs an idle CPU to start a job), which starts
-// its CPU's other threads itself and waits for them.
-void run_on_two_cpus(int per, std::function<void(int)> body)
-{
-	std::vector<std::pair<int, std::function<void()>>> jobs;
-
-	for (int cpu = 0; cpu < 2; ++cpu)
-		jobs.emplace_back(cpu, [&body, per, cpu] {
-			lt::Latch l(per - 1);
-
-			for (int j = 1; j < per; ++j)
-				spawn_on(-1, [&body, &l, k = cpu + 2 * j] {
-					body(k);
-					l.done();
-				}, 0, "peer");
-			body(cpu);
-			l.wait();
-		});
-	run_parallel(std::move(jobs));
+	spin_until([&] { return std::chrono::steady_clock::now() > end; });
 }
 
 } // namespace
 
-class Mplock : public LwktTest {
+// The lock is free before and after each test.
+template <int N>
+class MplockOn : public LwktLogTest<N> {
 protected:
 	void SetUp() override
 	{
-		{
-			std::lock_guard<std::mutex> l(g_log_mu);
-			g_log.clear();
-		}
-		lwkt_user_set_log_hook(log_hook);
-		LwktTest::SetUp();
+		LwktLogTest<N>::SetUp();
 		EXPECT_EQ(mp_word(), LWKT_MP_FREE);
 	}
 	void TearDown() override
 	{
-		LwktTest::TearDown();
-		lwkt_user_set_log_hook(nullptr);
+		LwktLogTest<N>::TearDown();
 		EXPECT_EQ(mp_word(), LWKT_MP_FREE);
 	}
 };
 
-class Mplock2 : public Mplock {
-protected:
-	Mplock2() { ncpus_ = 2; }
-};
+using Mplock = MplockOn<1>;
+using Mplock2 = MplockOn<2>;
 
 // get_mplock and try_mplock count per thread; the CPU holds the lock until
 // the count is back at 0.
@@ -186,14 +107,14 @@ TEST_F(Mplock, ReleaseWithoutHoldIsLoggedAndIgnored)
 		rel_mplock();
 		EXPECT_EQ(td->td_mpcount, 0);
 		EXPECT_EQ(mp_word(), LWKT_MP_FREE);
-		EXPECT_EQ(log_count("does not hold the MP lock"), 1u);
+		EXPECT_EQ(lt::log_count("does not hold the MP lock"), 1u);
 
 		get_mplock();
 		rel_mplock();
 		rel_mplock();	// one too many
 		EXPECT_EQ(td->td_mpcount, 0);
 		EXPECT_EQ(mp_word(), LWKT_MP_FREE);
-		EXPECT_EQ(log_count("does not hold the MP lock"), 2u);
+		EXPECT_EQ(lt::log_count("does not hold the MP lock"), 2u);
 
 		get_mplock();	// still works
 		EXPECT_EQ(td->td_mpcount, 1);
@@ -241,21 +162,12 @@ TEST_F(Mplock, SwitchToAThreadWithoutCountReleasesIt)
 // released, it succeeds.
 TEST_F(Mplock2, TryFailsWhileAnotherCpuHoldsIt)
 {
-	struct S {
-		std::atomic<int> held{0}, release{0}, done{0};
-	} s;
+	LockHolder s;
 
 	run([&] {
 		thread_t td = curthread;
 
-		spawn_on(1, [&] {
-			get_mplock();
-			s.held = 1;
-			EXPECT_TRUE(hold_until([&] { return s.release.load() != 0; }));
-			rel_mplock();
-			s.done = 1;
-		}, 0, "holder");
-		ASSERT_TRUE(wait_for([&] { return s.held.load() != 0; }));
+		ASSERT_TRUE(s.start([] { get_mplock(); }, [] { rel_mplock(); }));
 		u64 contention = lt::cnt().mplock_contention_count;
 		for (int i = 0; i < 100; ++i) {
 			EXPECT_EQ(try_mplock(), 0);
@@ -279,8 +191,7 @@ TEST_F(Mplock2, TryFailsWhileAnotherCpuHoldsIt)
 // rises, and it runs again only with the lock.
 TEST_F(Mplock2, ContentionSwitchesAwayAndGetsItLater)
 {
-	struct S {
-		std::atomic<int> held{0}, release{0}, released{0}, h_done{0};
+	struct S : LockHolder {
 		std::atomic<int> a_got{0};
 		std::atomic<int> b_ran{0}, b_saw_a_got{-1}, b_saw_word{-2};
 		std::atomic<u64> b_contention{0};
@@ -290,15 +201,7 @@ TEST_F(Mplock2, ContentionSwitchesAwayAndGetsItLater)
 	} s;
 
 	run([&] {
-		spawn_on(1, [&] {
-			get_mplock();
-			s.held = 1;
-			EXPECT_TRUE(hold_until([&] { return s.release.load() != 0; }));
-			s.released = 1;
-			rel_mplock();
-			s.h_done = 1;
-		}, 0, "holder");
-		ASSERT_TRUE(wait_for([&] { return s.held.load() != 0; }));
+		ASSERT_TRUE(s.start([] { get_mplock(); }, [] { rel_mplock(); }));
 
 		u64 c0 = lt::cnt().mplock_contention_count;
 		spawn_pri(-1, TDPRI_KERN_USER, [&] {
@@ -317,7 +220,7 @@ TEST_F(Mplock2, ContentionSwitchesAwayAndGetsItLater)
 		s.a_word = mp_word();
 		s.a_contention = lt::cnt().mplock_contention_count - c0;
 		rel_mplock();
-		EXPECT_TRUE(wait_for([&] { return s.h_done.load() != 0; }));
+		EXPECT_TRUE(wait_for([&] { return s.done.load() != 0; }));
 	});
 	EXPECT_EQ(s.b_ran.load(), 1);
 	EXPECT_EQ(s.b_saw_a_got.load(), 0);
@@ -393,12 +296,8 @@ TEST_F(Mplock2, MutualExclusionAcrossCpus)
 {
 	const int iters = 3000 / kScale;
 	const int nthreads = 4;
-	struct S {
-		long counter = 0;
-		std::atomic<long> total{0};	// updates made
-		std::atomic<int> started{0};
-		std::atomic<int> inside{0}, overlaps{0}, not_held{0};
-		std::atomic<int> bad_count{0}, contended{0};
+	struct S : Exclusion {
+		std::atomic<int> not_held{0}, bad_count{0}, contended{0};
 	} s;
 
 	run_on_two_cpus(nthreads / 2, [&](int) {
@@ -408,8 +307,7 @@ TEST_F(Mplock2, MutualExclusionAcrossCpus)
 
 		long mine = 0;
 
-		s.started.fetch_add(1);
-		EXPECT_TRUE(wait_for([&] { return s.started.load() == nthreads; }));
+		s.start_together(nthreads);
 		for (int i = 0; i < iters || (s.contended.load() < 20 &&
 				std::chrono::steady_clock::now() < end); ++i) {
 			u64 c = lt::cnt().mplock_contention_count;
@@ -430,14 +328,8 @@ TEST_F(Mplock2, MutualExclusionAcrossCpus)
 			}
 			if (!MP_LOCK_HELD() || mp_word() != mycpu->gd_cpuid)
 				s.not_held.fetch_add(1);
-			if (s.inside.fetch_add(1) != 0)
-				s.overlaps.fetch_add(1);
-			long v = s.counter;
-			for (int spin = 0; spin < 20; ++spin)
-				__asm__ __volatile__("" ::: "memory");
-			s.counter = v + 1;
+			s.update();
 			++mine;
-			s.inside.fetch_sub(1);
 			if (td->td_mpcount != 1)
 				s.bad_count.fetch_add(1);
 			rel_mplock();
@@ -446,9 +338,7 @@ TEST_F(Mplock2, MutualExclusionAcrossCpus)
 		}
 		s.total.fetch_add(mine);
 	});
-	EXPECT_GE(s.total.load(), (long)iters * nthreads);
-	EXPECT_EQ(s.counter, s.total.load());
-	EXPECT_EQ(s.overlaps.load(), 0);
+	s.expect_exclusive((long)iters * nthreads);
 	EXPECT_EQ(s.not_held.load(), 0);
 	EXPECT_EQ(s.bad_count.load(), 0);
 	EXPECT_GE(s.contended.load(), 20);	// the test did test something
@@ -473,5 +363,5 @@ TEST_F(Mplock2, ThreadExitingHoldingItFreesIt)
 		rel_mplock();
 		EXPECT_EQ(mp_word(), LWKT_MP_FREE);
 	});
-	EXPECT_EQ(log_count("exits holding the MP lock"), 1u);
+	EXPECT_EQ(lt::log_count("exits holding the MP lock"), 1u);
 }

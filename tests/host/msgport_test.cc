@@ -7,10 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <mutex>
 #include <set>
-#include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -18,6 +15,7 @@
 #include <lwkt/msgport.h>
 #include <lwkt/wait.h>
 
+#include "log_capture.h"
 #include "xcpu_helpers.h"
 
 namespace {
@@ -32,11 +30,6 @@ u32 flags(const struct lwkt_msg *m)
 	return __atomic_load_n(&m->ms_flags, __ATOMIC_ACQUIRE);
 }
 
-int load(const int *p)
-{
-	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
-}
-
 u64 result_of(u64 arg)
 {
 	return arg * 3 + 1;
@@ -45,33 +38,6 @@ u64 result_of(u64 arg)
 int error_of(u64 arg)
 {
 	return static_cast<int>(arg % 5);
-}
-
-// Every message sent between CPUs so far has run (twice in a row: one may
-// send another). From an LWKT thread; serves this CPU's queue meanwhile.
-void quiesce_ipiqs()
-{
-	int n = lwkt_user_ncpus();
-	auto end = std::chrono::steady_clock::now() + kTimeout;
-
-	for (int clean = 0; clean < 2;) {
-		bool all = true;
-
-		lwkt_yield();
-		for (int t = 0; t < n; ++t)
-			for (int s = 0; s < n; ++s) {
-				struct lwkt_ipiq *ip = &lwkt_user_gd(t)->gd_ipiq[s];
-
-				all &= __atomic_load_n(&ip->ip_xindex, __ATOMIC_ACQUIRE) ==
-				       __atomic_load_n(&ip->ip_windex, __ATOMIC_ACQUIRE);
-			}
-		clean = all ? clean + 1 : 0;
-		if (std::chrono::steady_clock::now() > end) {
-			ADD_FAILURE() << "IPI queues never drained";
-			return;
-		}
-		std::this_thread::yield();
-	}
 }
 
 // An echo server: replies result_of(arg) with error_of(arg) until kQuit.
@@ -87,32 +53,53 @@ struct Server {
 	int cpu = -1;
 };
 
-void serve(Server *sv)
+// The loop of a server thread on its own port: receipt(m) sees every
+// message first, then a kQuit is replied 0 and ends the loop, any other
+// goes to handle(m), which replies (or forwards) it. *done is set once
+// the loop ended.
+template <typename Handle, typename Receipt>
+void serve_port(std::atomic<int> *done, Handle handle, Receipt receipt)
 {
 	struct lwkt_port *port = &curthread->td_msgport;
 
-	sv->cpu = mycpu->gd_cpuid;
-	sv->td = curthread;
 	for (;;) {
 		struct lwkt_msg *m = lwkt_waitport(port);
 
 		if (!m)
 			continue;
+		receipt(m);
+		if (m->ms_cmd == kQuit) {
+			lwkt_replymsg(m, 0);
+			break;
+		}
+		handle(m);
+	}
+	*done = 1;
+}
+
+template <typename Handle>
+void serve_port(std::atomic<int> *done, Handle handle)
+{
+	serve_port(done, handle, [](struct lwkt_msg *) {});
+}
+
+void serve(Server *sv)
+{
+	sv->cpu = mycpu->gd_cpuid;
+	sv->td = curthread;
+	serve_port(&sv->done, [sv](struct lwkt_msg *m) {
+		m->ms_result = result_of(m->ms_arg);
+		sv->served.fetch_add(1);
+		lwkt_replymsg(m, error_of(m->ms_arg));
+	}, [sv](struct lwkt_msg *m) {
 		u32 f = flags(m);
+
 		sv->last_flags = f;
 		if (f & (MSGF_QUEUED | MSGF_REPLY | MSGF_DONE))
 			sv->bad_flags.fetch_add(1);
 		if (mycpu->gd_cpuid != sv->cpu)
 			sv->wrong_cpu.fetch_add(1);
-		if (m->ms_cmd == kQuit) {
-			lwkt_replymsg(m, 0);
-			break;
-		}
-		m->ms_result = result_of(m->ms_arg);
-		sv->served.fetch_add(1);
-		lwkt_replymsg(m, error_of(m->ms_arg));
-	}
-	sv->done = 1;
+	});
 }
 
 thread_t start_server(int cpu, Server *sv, const char *name = "server")
@@ -134,83 +121,60 @@ void stop_server(struct lwkt_port *port, std::atomic<int> *done)
 	EXPECT_TRUE(wait_for([done] { return done->load() != 0; }));
 }
 
-// Block until cond(), re-checked inside the critical section the thread
-// blocks in (a wakeup by IPI is not lost).
-template <typename F>
-void block_until(F cond)
+// A thread that never runs until the end: its port is a mailbox nobody
+// receives from. Let it run (and exit) with lwkt_schedule().
+thread_t make_mailbox(int cpu)
 {
-	thread_t td = curthread;
-
-	while (!cond()) {
-		crit_enter_quick(td);
-		if (!cond()) {
-			lwkt_deschedule_self(td);
-			lwkt_switch();
-		}
-		crit_exit_quick(td);
-	}
-}
-
-std::mutex g_log_mu;
-std::vector<std::string> g_log;
-
-void log_hook(const char *line)
-{
-	std::lock_guard<std::mutex> l(g_log_mu);
-	g_log.push_back(line);
-}
-
-size_t log_count(const char *needle)
-{
-	std::lock_guard<std::mutex> l(g_log_mu);
-	size_t n = 0;
-
-	for (auto &s : g_log)
-		if (s.find(needle) != std::string::npos)
-			++n;
-	return n;
+	return spawn_on(cpu, [] {}, TDF_STOPREQ, "mailbox");
 }
 
 } // namespace
 
-class Msgport : public LwktTest {
+// The core's log is captured; an echo server for the tests that want one.
+template <int N>
+class MsgportOn : public LwktLogTest<N> {
 protected:
-	void SetUp() override
+	// run() body(server thread, its port, this thread's port) against sv_
+	// started on @cpu (-1: the body's own); stopped once the body returned.
+	template <typename F>
+	void run_with_server(int cpu, F body)
 	{
-		{
-			std::lock_guard<std::mutex> l(g_log_mu);
-			g_log.clear();
-		}
-		lwkt_user_set_log_hook(log_hook);
-		LwktTest::SetUp();
+		this->run([&] {
+			thread_t std_ = start_server(cpu, &sv_);
+			struct lwkt_port *sport = &std_->td_msgport;
+
+			body(std_, sport, &curthread->td_msgport);
+			stop_server(sport, &sv_.done);
+		});
 	}
-	void TearDown() override
+
+	// run() body(mailbox port, this thread's port) with a mailbox of this
+	// CPU, let go once the body returned.
+	template <typename F>
+	void run_with_mailbox(F body)
 	{
-		LwktTest::TearDown();
-		lwkt_user_set_log_hook(nullptr);
+		this->run([&] {
+			thread_t mb = make_mailbox(-1);
+
+			body(&mb->td_msgport, &curthread->td_msgport);
+			lwkt_schedule(mb);	// let the mailbox thread exit
+			lwkt_yield();
+		});
 	}
+
+	Server sv_;
 };
 
-class Msgport2 : public Msgport {
-protected:
-	Msgport2() { ncpus_ = 2; }
-};
-
-class Msgport3 : public Msgport {
-protected:
-	Msgport3() { ncpus_ = 3; }
-};
+using Msgport = MsgportOn<1>;
+using Msgport2 = MsgportOn<2>;
+using Msgport3 = MsgportOn<3>;
 
 // domsg to a server of the same CPU: the server's result and error come
 // back, the message ends DONE|REPLY, never ASYNC; nothing is left queued.
 TEST_F(Msgport, DomsgToAServerOfTheSameCpu)
 {
-	Server sv;
-
-	run([&] {
-		thread_t std_ = start_server(-1, &sv);
-		struct lwkt_port *sport = &std_->td_msgport;
-		struct lwkt_port *me = &curthread->td_msgport;
+	run_with_server(-1, [&](thread_t std_, struct lwkt_port *sport,
+			        struct lwkt_port *me) {
 		struct lwkt_msg m;
 
 		EXPECT_EQ(me->mp_td, curthread);
@@ -231,23 +195,20 @@ TEST_F(Msgport, DomsgToAServerOfTheSameCpu)
 			EXPECT_EQ(m.ms_reply_port, me);
 		}
 		EXPECT_EQ(lwkt_getport(me), nullptr);
-		stop_server(sport, &sv.done);
 	});
-	EXPECT_EQ(sv.served.load(), 12);
-	EXPECT_EQ(sv.bad_flags.load(), 0);
-	EXPECT_EQ(sv.wrong_cpu.load(), 0);
-	EXPECT_EQ(sv.cpu, 0);
+	EXPECT_EQ(sv_.served.load(), 12);
+	EXPECT_EQ(sv_.bad_flags.load(), 0);
+	EXPECT_EQ(sv_.wrong_cpu.load(), 0);
+	EXPECT_EQ(sv_.cpu, 0);
 }
 
 // The same with the server on another CPU: put and reply go by IPI.
 TEST_F(Msgport2, DomsgToAServerOfAnotherCpu)
 {
-	Server sv;
 	const int n = 2000 / kScale;
 
-	run([&] {
-		thread_t std_ = start_server(1, &sv);
-		struct lwkt_port *sport = &std_->td_msgport;
+	run_with_server(1, [&](thread_t, struct lwkt_port *sport,
+			       struct lwkt_port *) {
 		struct lwkt_msg m;
 		int bad = 0;
 
@@ -265,24 +226,19 @@ TEST_F(Msgport2, DomsgToAServerOfAnotherCpu)
 		}
 		EXPECT_EQ(bad, 0);
 		EXPECT_EQ(lwkt_getport(&curthread->td_msgport), nullptr);
-		stop_server(sport, &sv.done);
 	});
-	EXPECT_EQ(sv.served.load(), n);
-	EXPECT_EQ(sv.bad_flags.load(), 0);
-	EXPECT_EQ(sv.wrong_cpu.load(), 0);
-	EXPECT_EQ(sv.cpu, 1);
+	EXPECT_EQ(sv_.served.load(), n);
+	EXPECT_EQ(sv_.bad_flags.load(), 0);
+	EXPECT_EQ(sv_.wrong_cpu.load(), 0);
+	EXPECT_EQ(sv_.cpu, 1);
 }
 
 // sendmsg is asynchronous (ASYNC); waitmsg collects the reply of the
 // message asked for, even with other replies queued before it.
 TEST_F(Msgport2, SendmsgThenWaitmsg)
 {
-	Server sv;
-
-	run([&] {
-		thread_t std_ = start_server(1, &sv);
-		struct lwkt_port *sport = &std_->td_msgport;
-		struct lwkt_port *me = &curthread->td_msgport;
+	run_with_server(1, [&](thread_t, struct lwkt_port *sport,
+			       struct lwkt_port *me) {
 		struct lwkt_msg m[3];
 
 		for (int i = 0; i < 3; ++i) {
@@ -320,22 +276,17 @@ TEST_F(Msgport2, SendmsgThenWaitmsg)
 		m[0].ms_arg = 34;
 		EXPECT_EQ(lwkt_domsg(sport, &m[0]), error_of(34));
 		EXPECT_EQ(flags(&m[0]), (u32)(MSGF_DONE | MSGF_REPLY));
-		stop_server(sport, &sv.done);
 	});
-	EXPECT_EQ(sv.served.load(), 5);
-	EXPECT_EQ(sv.bad_flags.load(), 0);
+	EXPECT_EQ(sv_.served.load(), 5);
+	EXPECT_EQ(sv_.bad_flags.load(), 0);
 }
 
 // Replies to asynchronous messages queue on the reply port: waitport
 // returns each of them once, DONE and no longer QUEUED.
 TEST_F(Msgport2, SendmsgThenWaitportOnTheReplyPort)
 {
-	Server sv;
-
-	run([&] {
-		thread_t std_ = start_server(1, &sv);
-		struct lwkt_port *sport = &std_->td_msgport;
-		struct lwkt_port *me = &curthread->td_msgport;
+	run_with_server(1, [&](thread_t, struct lwkt_port *sport,
+			       struct lwkt_port *me) {
 		constexpr int kN = 16;
 		struct lwkt_msg m[kN];
 		std::set<struct lwkt_msg *> got;
@@ -359,30 +310,15 @@ TEST_F(Msgport2, SendmsgThenWaitportOnTheReplyPort)
 		EXPECT_EQ(got.size(), (size_t)kN);
 		quiesce_ipiqs();
 		EXPECT_EQ(lwkt_getport(me), nullptr);
-		stop_server(sport, &sv.done);
 	});
-	EXPECT_EQ(sv.served.load(), 16);
+	EXPECT_EQ(sv_.served.load(), 16);
 }
-
-namespace {
-
-// A thread that never runs until the end: its port is a mailbox nobody
-// receives from. Let it run (and exit) with release_mailbox().
-thread_t make_mailbox(int cpu)
-{
-	return spawn_on(cpu, [] {}, TDF_STOPREQ, "mailbox");
-}
-
-} // namespace
 
 // getport on an empty and a non-empty port, and the flags at each stage
 // of a message's life, all on one CPU (every step is synchronous).
 TEST_F(Msgport, GetportAndTheFlagsOfEachStage)
 {
-	run([] {
-		thread_t mb = make_mailbox(-1);
-		struct lwkt_port *box = &mb->td_msgport;
-		struct lwkt_port *me = &curthread->td_msgport;
+	run_with_mailbox([](struct lwkt_port *box, struct lwkt_port *me) {
 		struct lwkt_msg m, m2;
 
 		EXPECT_EQ(lwkt_getport(box), nullptr);
@@ -426,9 +362,6 @@ TEST_F(Msgport, GetportAndTheFlagsOfEachStage)
 		EXPECT_EQ(lwkt_getport(box), &m);
 		lwkt_replymsg(&m, 0);
 		EXPECT_EQ(lwkt_waitmsg(&m), 0);
-
-		lwkt_schedule(mb);	// let the mailbox thread exit
-		lwkt_yield();
 	});
 }
 
@@ -442,16 +375,16 @@ TEST_F(Msgport2, ForeignPortsAreRefused)
 		struct lwkt_msg m;
 
 		EXPECT_EQ(lwkt_getport(&there->td_msgport), nullptr);
-		EXPECT_EQ(log_count("lwkt_getport"), 1u);
+		EXPECT_EQ(lt::log_count("lwkt_getport"), 1u);
 
 		lwkt_initmsg(&m, &here->td_msgport, 0);
 		EXPECT_EQ(lwkt_domsg(&there->td_msgport, &m), -22);
 		EXPECT_EQ(flags(&m), 0u);	// not sent
-		EXPECT_EQ(log_count("does not own the reply port"), 1u);
+		EXPECT_EQ(lt::log_count("does not own the reply port"), 1u);
 		EXPECT_EQ(lwkt_waitmsg(&m), -22);
-		EXPECT_EQ(log_count("does not own the reply port"), 2u);
+		EXPECT_EQ(lt::log_count("does not own the reply port"), 2u);
 		EXPECT_EQ(lwkt_waitport(&here->td_msgport), nullptr);
-		EXPECT_EQ(log_count("does not own the port"), 1u);
+		EXPECT_EQ(lt::log_count("does not own the port"), 1u);
 		EXPECT_EQ(lwkt_getport(&here->td_msgport), nullptr);
 
 		lwkt_schedule(here);
@@ -478,46 +411,24 @@ TEST_F(Msgport3, ForwardmsgReplyGoesToTheOriginalSender)
 
 		f.client_port = me;
 		thread_t b = spawn_on(2, [&] {
-			struct lwkt_port *port = &curthread->td_msgport;
-
-			for (;;) {
-				struct lwkt_msg *m = lwkt_waitport(port);
-
-				if (!m)
-					continue;
-				if (m->ms_cmd == kQuit) {
-					lwkt_replymsg(m, 0);
-					break;
-				}
+			serve_port(&f.b_done, [&](struct lwkt_msg *m) {
 				if (m->ms_reply_port != f.client_port.load() ||
-				    m->ms_target_port != port || mycpu->gd_cpuid != 2 ||
+				    m->ms_target_port != &curthread->td_msgport ||
+				    mycpu->gd_cpuid != 2 ||
 				    (flags(m) & (MSGF_QUEUED | MSGF_REPLY | MSGF_DONE)))
 					f.b_bad.fetch_add(1);
 				m->ms_result |= 2;
 				f.b_served.fetch_add(1);
 				lwkt_replymsg(m, 5);
-			}
-			f.b_done = 1;
+			});
 		}, 0, "b");
 		f.b_port = &b->td_msgport;
 		thread_t a = spawn_on(1, [&] {
-			struct lwkt_port *port = &curthread->td_msgport;
-
-			for (;;) {
-				struct lwkt_msg *m = lwkt_waitport(port);
-
-				if (!m)
-					continue;
-				f.a_received.fetch_add(1);
-				if (m->ms_cmd == kQuit) {
-					lwkt_replymsg(m, 0);
-					break;
-				}
+			serve_port(&f.a_done, [&](struct lwkt_msg *m) {
 				m->ms_result |= 1;
 				EXPECT_EQ(lwkt_forwardmsg(f.b_port.load(), m), 0);
 				f.a_forwarded.fetch_add(1);
-			}
-			f.a_done = 1;
+			}, [&](struct lwkt_msg *) { f.a_received.fetch_add(1); });
 		}, 0, "a");
 
 		for (u64 i = 0; i < 20; ++i) {
@@ -618,10 +529,7 @@ TEST_F(Msgport3, ManyClientsOnSeveralCpusOneServer)
 // taken off the queue and replied -LWKT_ECONNABORTED by the abort itself.
 TEST_F(Msgport, AbortOfAQueuedMessageOnThisCpu)
 {
-	run([] {
-		thread_t mb = make_mailbox(-1);
-		struct lwkt_port *box = &mb->td_msgport;
-		struct lwkt_port *me = &curthread->td_msgport;
+	run_with_mailbox([](struct lwkt_port *box, struct lwkt_port *me) {
 		struct lwkt_msg m, other;
 
 		lwkt_initmsg(&other, me, MSGF_ABORTABLE);
@@ -645,9 +553,6 @@ TEST_F(Msgport, AbortOfAQueuedMessageOnThisCpu)
 		EXPECT_EQ(lwkt_getport(me), nullptr);
 		lwkt_replymsg(&other, 0);
 		EXPECT_EQ(lwkt_waitmsg(&other), 0);
-
-		lwkt_schedule(mb);
-		lwkt_yield();
 	});
 }
 
@@ -718,25 +623,14 @@ TEST_F(Msgport2, AbortOfAMessageInService)
 	run([&] {
 		struct lwkt_port *me = &curthread->td_msgport;
 		thread_t std_ = spawn_on(1, [&] {
-			struct lwkt_port *port = &curthread->td_msgport;
-
-			for (;;) {
-				struct lwkt_msg *m = lwkt_waitport(port);
-
-				if (!m)
-					continue;
-				if (m->ms_cmd == kQuit) {
-					lwkt_replymsg(m, 0);
-					break;
-				}
+			serve_port(&s.done, [&](struct lwkt_msg *m) {
 				s.at_receipt = lwkt_msg_aborted(m);
 				s.in_service = 1;
 				s.saw = wait_for([m] { return lwkt_msg_aborted(m) != 0; });
 				m->ms_result = 77;
 				s.replies.fetch_add(1);
 				lwkt_replymsg(m, 42);
-			}
-			s.done = 1;
+			});
 		}, 0, "server");
 		struct lwkt_msg m;
 
@@ -763,12 +657,8 @@ TEST_F(Msgport2, AbortOfAMessageInService)
 // effect on the flags, the error or the number of replies.
 TEST_F(Msgport2, AbortAfterTheReplyHasNoEffect)
 {
-	Server sv;
-
-	run([&] {
-		thread_t std_ = start_server(1, &sv);
-		struct lwkt_port *sport = &std_->td_msgport;
-		struct lwkt_port *me = &curthread->td_msgport;
+	run_with_server(1, [&](thread_t, struct lwkt_port *sport,
+			       struct lwkt_port *me) {
 		struct lwkt_msg m;
 
 		lwkt_initmsg(&m, me, MSGF_ABORTABLE);
@@ -795,9 +685,8 @@ TEST_F(Msgport2, AbortAfterTheReplyHasNoEffect)
 		EXPECT_EQ(lwkt_waitmsg(&m), 4);
 		EXPECT_EQ(m.ms_result, result_of(4));
 		EXPECT_EQ(lwkt_getport(me), nullptr);
-		stop_server(sport, &sv.done);
 	});
-	EXPECT_EQ(sv.served.load(), 2);
+	EXPECT_EQ(sv_.served.load(), 2);
 }
 
 // A message sent without MSGF_ABORTABLE: abortmsg does nothing, queued or
@@ -828,25 +717,14 @@ TEST_F(Msgport2, AbortOfANonAbortableMessageHasNoEffect)
 
 		// In service on another CPU.
 		thread_t std_ = spawn_on(1, [&] {
-			struct lwkt_port *port = &curthread->td_msgport;
-
-			for (;;) {
-				struct lwkt_msg *m = lwkt_waitport(port);
-
-				if (!m)
-					continue;
-				if (m->ms_cmd == kQuit) {
-					lwkt_replymsg(m, 0);
-					break;
-				}
+			serve_port(&s.done, [&](struct lwkt_msg *m) {
 				s.in_service = 1;
 				EXPECT_TRUE(wait_for([&] { return s.abort_sent.load() != 0; }));
 				for (int i = 0; i < 10; ++i)
 					lwkt_yield();
 				s.saw = lwkt_msg_aborted(m);
 				lwkt_replymsg(m, 1);
-			}
-			s.done = 1;
+			});
 		}, 0, "server");
 		struct lwkt_msg m;
 
@@ -897,18 +775,8 @@ TEST_F(Msgport3, AbortRaceStress)
 	}
 	// Server.
 	jobs.emplace_back(1, [&] {
-		struct lwkt_port *port = &curthread->td_msgport;
-
-		r.sport = port;
-		for (;;) {
-			struct lwkt_msg *m = lwkt_waitport(port);
-
-			if (!m)
-				continue;
-			if (m->ms_cmd == kQuit) {
-				lwkt_replymsg(m, 0);
-				break;
-			}
+		r.sport = &curthread->td_msgport;
+		serve_port(&r.server_done, [&](struct lwkt_msg *m) {
 			int idx = static_cast<int>(m->ms_arg);
 
 			r.served[idx].fetch_add(1);
@@ -934,8 +802,7 @@ TEST_F(Msgport3, AbortRaceStress)
 			crit_enter();
 			lwkt_replymsg(m, lwkt_msg_aborted(m) ? 2 : 1);
 			crit_exit();
-		}
-		r.server_done = 1;
+		});
 	});
 	// Aborter.
 	jobs.emplace_back(2, [&] {
@@ -1082,6 +949,6 @@ TEST_F(Msgport, Bug8WaitmsgAndWaitportOutsideLwktAreRefused)
 	lwkt_initmsg(&msg, &port, 0);
 	EXPECT_EQ(-22, lwkt_waitmsg(&msg));	/* -LWKT_EINVAL */
 	EXPECT_EQ(nullptr, lwkt_waitport(&port));
-	EXPECT_EQ(1u, log_count("lwkt_waitmsg: not from LWKT context"));
-	EXPECT_EQ(1u, log_count("lwkt_waitport: not from LWKT context"));
+	EXPECT_EQ(1u, lt::log_count("lwkt_waitmsg: not from LWKT context"));
+	EXPECT_EQ(1u, lt::log_count("lwkt_waitport: not from LWKT context"));
 }

@@ -3,6 +3,7 @@
 // "Preemption".
 #include <lwkt/mplock.h>
 
+#include "log_capture.h"
 #include "lwkt_fixture.h"
 
 using Preempt = LwktTest;
@@ -321,19 +322,6 @@ TEST_F(Preempt, MissWhenTheHostRefusesTheSwitch)
 
 namespace {
 
-struct ExitLog {
-	static inline std::vector<std::string> lines;
-	static void hook(const char *l) { lines.push_back(l); }
-	static int holding()
-	{
-		int n = 0;
-
-		for (auto &l : lines)
-			n += l.find("exits holding") != std::string::npos;
-		return n;
-	}
-};
-
 bool reapq_empty()
 {
 	return mycpu->gd_tdreapq.next == &mycpu->gd_tdreapq;
@@ -347,8 +335,8 @@ bool reapq_empty()
 // the preempted thread's count went to -1: an assertion).
 TEST_F(Preempt, Bug1PreemptorExitsWhileItsVictimHoldsTheMpLock)
 {
-	ExitLog::lines.clear();
-	lwkt_user_set_log_hook(ExitLog::hook);
+	lt::LogCapture log;
+
 	run([] {
 		thread_t self = curthread;
 		int inside = -1;
@@ -365,9 +353,9 @@ TEST_F(Preempt, Bug1PreemptorExitsWhileItsVictimHoldsTheMpLock)
 		EXPECT_EQ(self->td_mpcount, 0);
 		EXPECT_EQ(lwkt_mp_lock_held(), 0);
 	});
-	lwkt_user_set_log_hook(nullptr);
+	log.stop();
 	/* It held nothing of its own: nothing to report. */
-	EXPECT_EQ(ExitLog::holding(), 0);
+	EXPECT_EQ(lt::log_count("exits holding"), 0u);
 }
 
 // Bug 1, its own holds: a preemptor that takes the MP lock itself and exits
@@ -375,8 +363,8 @@ TEST_F(Preempt, Bug1PreemptorExitsWhileItsVictimHoldsTheMpLock)
 // thread's stay.
 TEST_F(Preempt, Bug1PreemptorExitsHoldingItsOwnMpLockOnTopOfItsVictims)
 {
-	ExitLog::lines.clear();
-	lwkt_user_set_log_hook(ExitLog::hook);
+	lt::LogCapture log;
+
 	run([] {
 		thread_t self = curthread;
 		thread_t p = preemptor(TDPRI_INT_LOW, [] {
@@ -393,15 +381,15 @@ TEST_F(Preempt, Bug1PreemptorExitsHoldingItsOwnMpLockOnTopOfItsVictims)
 		rel_mplock();
 		EXPECT_EQ(lwkt_mp_lock_held(), 0);
 	});
-	lwkt_user_set_log_hook(nullptr);
-	EXPECT_EQ(ExitLog::holding(), 1);
+	log.stop();
+	EXPECT_EQ(lt::log_count("exits holding"), 1u);
 }
 
 // Bug 1 without a preemption: the MP lock held at exit goes with the thread.
 TEST_F(Preempt, Bug1ExitHoldingTheMpLockReleasesIt)
 {
-	ExitLog::lines.clear();
-	lwkt_user_set_log_hook(ExitLog::hook);
+	lt::LogCapture log;
+
 	run([] {
 		lt::Latch l(1);
 
@@ -413,8 +401,8 @@ TEST_F(Preempt, Bug1ExitHoldingTheMpLockReleasesIt)
 		lwkt_yield();
 		EXPECT_EQ(lwkt_mp_lock_held(), 0);
 	});
-	lwkt_user_set_log_hook(nullptr);
-	EXPECT_EQ(ExitLog::holding(), 1);
+	log.stop();
+	EXPECT_EQ(lt::log_count("exits holding"), 1u);
 }
 
 // Bug 8: a preemptor that exits is reaped as soon as the thread it

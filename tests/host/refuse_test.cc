@@ -2,17 +2,16 @@
 // The host may refuse a switch (the kernel will, while a spinlock, RCU
 // read side, preempt-disable or irq-off state is held): counted, logged
 // once per CPU, no switch.
+#include "log_capture.h"
 #include "lwkt_fixture.h"
 
 using SwitchRefused = LwktTest;
 
 TEST_F(SwitchRefused, CountedLoggedOnceAndNoSwitch)
 {
-	static std::vector<std::string> logs;
 	std::vector<std::string> order;
+	lt::LogCapture log;
 
-	logs.clear();
-	lwkt_user_set_log_hook([](const char *l) { logs.push_back(l); });
 	run([&] {
 		lt::Latch l(1);
 		u64 refused = lt::cnt().switch_refused;
@@ -32,8 +31,8 @@ TEST_F(SwitchRefused, CountedLoggedOnceAndNoSwitch)
 		lwkt_yield();
 		EXPECT_EQ(l.count, 0);
 	});
-	lwkt_user_set_log_hook(nullptr);
+	log.stop();
 	EXPECT_EQ(order, (std::vector<std::string>{"still here", "other"}));
-	ASSERT_EQ(logs.size(), 1u);
-	EXPECT_NE(logs[0].find("switch refused"), std::string::npos);
+	ASSERT_EQ(lt::log_size(), 1u);
+	EXPECT_EQ(lt::log_count("switch refused"), 1u);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // lwkt_setpri / lwkt_setpri_self / lwkt_checkpri_self.
+#include "log_capture.h"
 #include "lwkt_fixture.h"
 
 using SetPri = LwktTest;
@@ -116,24 +117,13 @@ TEST_F(SetPri, CheckpriSelf)
 	});
 }
 
-namespace {
-
-std::vector<std::string> g_setpri_log;
-
-void setpri_log(const char *l)
-{
-	g_setpri_log.push_back(l);
-}
-
-} // namespace
-
 // Bug 8: a priority above TDPRI_MAX would spill into the critical-section
 // count kept above the low 5 bits; lwkt_setpri() and lwkt_setpri_self()
 // refuse it (and a negative one) with a log line, leaving the thread as is.
 TEST_F(SetPri, Bug8OutOfRangePriorityIsRefused)
 {
-	g_setpri_log.clear();
-	lwkt_user_set_log_hook(setpri_log);
+	lt::LogCapture log;
+
 	run([] {
 		thread_t td = curthread;
 		thread_t x = lt::spawn(10, [] {}, true);
@@ -150,10 +140,6 @@ TEST_F(SetPri, Bug8OutOfRangePriorityIsRefused)
 		EXPECT_EQ(x->td_pri, TDPRI_MAX + TDPRI_CRIT);
 		lwkt_schedule(x);
 	});
-	lwkt_user_set_log_hook(nullptr);
-	int refused = 0;
-
-	for (auto &l : g_setpri_log)
-		refused += l.find("out of range") != std::string::npos;
-	EXPECT_EQ(refused, 4);
+	log.stop();
+	EXPECT_EQ(lt::log_count("out of range"), 4u);
 }

@@ -3,24 +3,15 @@
 // blocked and forever-yielding threads are all freed, none leaks.
 #include <atomic>
 
+#include "log_capture.h"
 #include "lwkt_fixture.h"
-
-namespace {
-
-struct Killed {
-	static inline std::vector<std::string> logs;
-	static void hook(const char *l) { logs.push_back(l); }
-};
-
-} // namespace
 
 TEST(Teardown, StopKillsRunnableBlockedAndYieldingThreads)
 {
 	ASSERT_EQ(0, lwkt_user_start(1));
 	static std::atomic<int> yields;
 
-	Killed::logs.clear();
-	lwkt_user_set_log_hook(Killed::hook);
+	lt::LogCapture log;
 	std::function<void()> setup = [] {
 		lt::spawn(TDPRI_KERN_DAEMON, [] { lt::block(); }, false, "blocker");
 		lt::spawn(TDPRI_KERN_DAEMON, [] {}, true, "never-scheduled");
@@ -37,16 +28,9 @@ TEST(Teardown, StopKillsRunnableBlockedAndYieldingThreads)
 	while (yields.load() < 100)
 		;
 	lwkt_user_stop();
-	lwkt_user_set_log_hook(nullptr);
+	log.stop();
 	lt::bodies.clear();
 
-	int killed = 0;
-	for (auto &l : Killed::logs)
-		killed += l.find("teardown: killing") != std::string::npos;
-	EXPECT_EQ(killed, 3);
-	bool yielder_runnable = false;
-	for (auto &l : Killed::logs)
-		yielder_runnable |= l.find("killing runnable thread yielder") !=
-				    std::string::npos;
-	EXPECT_TRUE(yielder_runnable);
+	EXPECT_EQ(lt::log_count("teardown: killing"), 3u);
+	EXPECT_GE(lt::log_count("killing runnable thread yielder"), 1u);
 }

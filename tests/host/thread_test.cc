@@ -3,6 +3,7 @@
 // flags, names.
 #include <set>
 
+#include "log_capture.h"
 #include "lwkt_fixture.h"
 
 using ThreadAlloc = LwktTest;
@@ -101,17 +102,14 @@ TEST_F(ThreadAlloc, CallerOwnedStructureIsNotCachedOrFreed)
 
 TEST_F(ThreadAlloc, OtherCpuIsRefusedUntilTheIpiLayerExists)
 {
-	std::vector<std::string> logs;
-	static std::vector<std::string> *sink;
+	lt::LogCapture log;
 
-	sink = &logs;
-	lwkt_user_set_log_hook([](const char *l) { sink->push_back(l); });
 	run([] {
 		EXPECT_EQ(lwkt_alloc_thread(nullptr, LWKT_THREAD_STACK, 1), nullptr);
 		EXPECT_NE(lwkt_alloc_thread(nullptr, LWKT_THREAD_STACK, 0), nullptr);
 	});
-	lwkt_user_set_log_hook(nullptr);
-	EXPECT_EQ(logs.size(), 1u);
+	log.stop();
+	EXPECT_EQ(lt::log_size(), 1u);
 }
 
 TEST_F(ThreadAlloc, SetCommFormats)

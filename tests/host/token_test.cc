@@ -10,10 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <mutex>
 #include <set>
-#include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -21,6 +18,7 @@
 #include <lwkt/token.h>
 #include <lwkt/wait.h>
 
+#include "log_capture.h"
 #include "xcpu_helpers.h"
 
 namespace {
@@ -32,112 +30,10 @@ struct lwkt_thread *owner_of(struct lwkt_token *tok)
 	return __atomic_load_n(&tok->t_owner, __ATOMIC_ACQUIRE);
 }
 
-int load(const int *p)
-{
-	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
-}
-
-// A thread at @pri on this CPU (cpu -1) or another one, scheduled at once.
-thread_t spawn_pri(int cpu, int pri, std::function<void()> f,
-		   const char *name = "tok")
-{
-	thread_t td = spawn_on(cpu, std::move(f), TDF_STOPREQ, name);
-
-	lwkt_setpri(td, pri);
-	lwkt_schedule(td);
-	return td;
-}
-
-// Spin on this CPU WITHOUT switching (a switch would free our tokens):
-// until cond() or the timeout. Serves no IPI meanwhile.
-template <typename F>
-bool hold_until(F cond)
-{
-	auto end = std::chrono::steady_clock::now() + kTimeout;
-
-	while (!cond()) {
-		if (std::chrono::steady_clock::now() > end)
-			return false;
-		std::this_thread::yield();
-	}
-	return true;
-}
-
-// Log lines of the core, from any CPU.
-struct LogSink {
-	std::mutex mu;
-	std::vector<std::string> lines;
-
-	size_t count(const char *needle)
-	{
-		std::lock_guard<std::mutex> l(mu);
-		size_t n = 0;
-
-		for (auto &s : lines)
-			if (s.find(needle) != std::string::npos)
-				++n;
-		return n;
-	}
-	size_t size()
-	{
-		std::lock_guard<std::mutex> l(mu);
-		return lines.size();
-	}
-};
-LogSink g_log;
-
-void log_hook(const char *line)
-{
-	std::lock_guard<std::mutex> l(g_log.mu);
-	g_log.lines.push_back(line);
-}
-
-// Run body(k) for k = 0..2*per-1 at once, thread k on CPU k % 2: one job
-// per CPU (lwkt_user_run needs an idle CPU to start a job), which starts
-// its CPU's other threads itself and waits for them.
-void run_on_two_cpus(int per, std::function<void(int)> body)
-{
-	std::vector<std::pair<int, std::function<void()>>> jobs;
-
-	for (int cpu = 0; cpu < 2; ++cpu)
-		jobs.emplace_back(cpu, [&body, per, cpu] {
-			lt::Latch l(per - 1);
-
-			for (int j = 1; j < per; ++j)
-				spawn_on(-1, [&body, &l, k = cpu + 2 * j] {
-					body(k);
-					l.done();
-				}, 0, "peer");
-			body(cpu);
-			l.wait();
-		});
-	run_parallel(std::move(jobs));
-}
-
 } // namespace
 
-class Token : public LwktTest {
-protected:
-	void SetUp() override
-	{
-		{
-			std::lock_guard<std::mutex> l(g_log.mu);
-			g_log.lines.clear();
-		}
-		lwkt_user_set_log_hook(log_hook);
-		LwktTest::SetUp();
-	}
-	void TearDown() override
-	{
-		LwktTest::TearDown();
-		lwkt_user_set_log_hook(nullptr);
-	}
-};
-
-class Token2 : public Token {
-protected:
-	Token2() { ncpus_ = 2; }
-};
+using Token = LwktLogTest<>;
+using Token2 = LwktLogTest<2>;
 
 // gettoken links the tokref and makes us the owner; reltoken undoes both.
 TEST_F(Token, GetAndReleaseBasic)
@@ -175,7 +71,7 @@ TEST_F(Token, GetAndReleaseBasic)
 		lwkt_token_uninit(&tok);
 		lwkt_token_uninit(&unnamed);
 	});
-	EXPECT_EQ(g_log.size(), 0u);	// uninit of free tokens: silent
+	EXPECT_EQ(lt::log_size(), 0u);	// uninit of free tokens: silent
 }
 
 // The same token taken several times: free only after the last release,
@@ -244,7 +140,7 @@ TEST_F(Token, RecursionFreedOnlyAfterTheLastRelease)
 		lwkt_reltoken(&r1);
 		EXPECT_EQ(lwkt_havetoken(&a), 0);
 	});
-	EXPECT_EQ(g_log.size(), 0u);
+	EXPECT_EQ(lt::log_size(), 0u);
 }
 
 // trytoken takes a free token and one we already hold; each success is
@@ -292,7 +188,7 @@ TEST_F(Token2, TrytokenFailsWhileAnotherThreadHoldsIt)
 
 			lwkt_gettoken(&r, &s.tok);
 			s.holder = curthread;
-			EXPECT_TRUE(hold_until([&] { return s.release.load() != 0; }));
+			EXPECT_TRUE(spin_until([&] { return s.release.load() != 0; }));
 			lwkt_reltoken(&r);
 			s.done = 1;
 		}, 0, "holder");
@@ -450,7 +346,7 @@ TEST_F(Token2, BlockedHolderGetsAllItsTokensBackBeforeItRuns)
 			lwkt_wait_ipiq(lwkt_user_gd(0), lwkt_seq_ipiq(lwkt_user_gd(0)));
 			auto end = std::chrono::steady_clock::now() +
 				   std::chrono::milliseconds(20);
-			hold_until([&] { return std::chrono::steady_clock::now() > end; });
+			spin_until([&] { return std::chrono::steady_clock::now() > end; });
 			s.c_released = 1;
 			lwkt_reltoken(&r);
 			s.c_done = 1;
@@ -489,9 +385,9 @@ TEST_F(Token2, BlockedHolderGetsAllItsTokensBackBeforeItRuns)
 // released.
 TEST_F(Token2, SwitcherSkipsAThreadWhoseTokenIsHeld)
 {
-	struct S {
+	struct S : LockHolder {
 		struct lwkt_token tok;
-		std::atomic<int> held{0}, release{0}, released{0}, h_done{0};
+		struct lwkt_tokref hr;	// the holder's
 		std::atomic<int> a_got{0};
 		std::atomic<int> b_ran{0}, b_saw_a_got{-1};
 		std::atomic<u64> b_contention{0};
@@ -503,17 +399,8 @@ TEST_F(Token2, SwitcherSkipsAThreadWhoseTokenIsHeld)
 	run([&] {
 		struct lwkt_tokref r;
 
-		spawn_on(1, [&] {
-			struct lwkt_tokref hr;
-
-			lwkt_gettoken(&hr, &s.tok);
-			s.held = 1;
-			EXPECT_TRUE(hold_until([&] { return s.release.load() != 0; }));
-			s.released = 1;
-			lwkt_reltoken(&hr);
-			s.h_done = 1;
-		}, 0, "holder");
-		ASSERT_TRUE(wait_for([&] { return s.held.load() != 0; }));
+		ASSERT_TRUE(s.start([&] { lwkt_gettoken(&s.hr, &s.tok); },
+				    [&] { lwkt_reltoken(&s.hr); }));
 
 		u64 c0 = lt::cnt().token_contention_count;
 		// Lower priority: runs only if the switcher passes us over.
@@ -531,7 +418,7 @@ TEST_F(Token2, SwitcherSkipsAThreadWhoseTokenIsHeld)
 		s.a_contention = lt::cnt().token_contention_count - c0;
 		s.collisions = s.tok.t_collisions;
 		lwkt_reltoken(&r);
-		EXPECT_TRUE(wait_for([&] { return s.h_done.load() != 0; }));
+		EXPECT_TRUE(wait_for([&] { return s.done.load() != 0; }));
 	});
 	EXPECT_EQ(s.b_ran.load(), 1);
 	EXPECT_EQ(s.b_saw_a_got.load(), 0);
@@ -552,13 +439,8 @@ TEST_F(Token2, AnyAcquisitionOrderAcrossCpusWithoutDeadlock)
 {
 	const int iters = 2000 / kScale;
 	const int nthreads = 4;
-	struct S {
+	struct S : Exclusion {
 		struct lwkt_token a, b;
-		long counter = 0;	// plain: the tokens order it
-		std::atomic<long> total{0};	// updates made
-		std::atomic<int> started{0};
-		std::atomic<int> inside{0};
-		std::atomic<int> overlaps{0};
 		std::atomic<int> not_held{0};
 	} s;
 
@@ -576,8 +458,7 @@ TEST_F(Token2, AnyAcquisitionOrderAcrossCpusWithoutDeadlock)
 
 		long mine = 0;
 
-		s.started.fetch_add(1);
-		EXPECT_TRUE(wait_for([&] { return s.started.load() == nthreads; }));
+		s.start_together(nthreads);
 		for (int i = 0; i < iters || (!collided() &&
 				std::chrono::steady_clock::now() < end); ++i) {
 			struct lwkt_tokref r1, r2;
@@ -594,14 +475,8 @@ TEST_F(Token2, AnyAcquisitionOrderAcrossCpusWithoutDeadlock)
 				lwkt_yield();
 			if (!lwkt_havetoken(&s.a) || !lwkt_havetoken(&s.b))
 				s.not_held.fetch_add(1);
-			if (s.inside.fetch_add(1) != 0)
-				s.overlaps.fetch_add(1);
-			long v = s.counter;
-			for (int spin = 0; spin < 20; ++spin)
-				__asm__ __volatile__("" ::: "memory");
-			s.counter = v + 1;
+			s.update();
 			++mine;
-			s.inside.fetch_sub(1);
 			if (i & 1) {
 				lwkt_reltoken(&r1);
 				lwkt_reltoken(&r2);
@@ -612,9 +487,7 @@ TEST_F(Token2, AnyAcquisitionOrderAcrossCpusWithoutDeadlock)
 		}
 		s.total.fetch_add(mine);
 	});
-	EXPECT_GE(s.total.load(), (long)iters * nthreads);
-	EXPECT_EQ(s.counter, s.total.load());
-	EXPECT_EQ(s.overlaps.load(), 0);
+	s.expect_exclusive((long)iters * nthreads);
 	EXPECT_EQ(s.not_held.load(), 0);
 	// Both tokens were found held by another thread: the test tested.
 	EXPECT_GE(s.a.t_collisions, 20u);
@@ -682,26 +555,17 @@ TEST_F(Token2, PoolTokenExcludesAcrossCpus)
 {
 	static long words[2];
 	const int iters = 2000 / kScale;
-	struct S {
-		long counter = 0;
-		std::atomic<int> started{0}, inside{0}, overlaps{0};
-	} s;
+	Exclusion s;
 
 	run_on_two_cpus(2, [&](int) {
-		s.started.fetch_add(1);
-		EXPECT_TRUE(wait_for([&] { return s.started.load() == 4; }));
+		s.start_together(4);
 		for (int i = 0; i < iters; ++i) {
 			struct lwkt_tokref r;
 
 			lwkt_gettoken(&r, lwkt_token_pool_get(&words[0]));
 			if (i % 4 == 0)
 				lwkt_yield();
-			if (s.inside.fetch_add(1) != 0)
-				s.overlaps.fetch_add(1);
-			long v = s.counter;
-			__asm__ __volatile__("" ::: "memory");
-			s.counter = v + 1;
-			s.inside.fetch_sub(1);
+			s.update(1);
 			lwkt_reltoken(&r);
 		}
 	});
@@ -725,10 +589,10 @@ TEST_F(Token, BogusReleaseIsLoggedAndIgnored)
 		lwkt_gettoken(&r, &tok);
 		lwkt_gettoken(&r2, &tok);
 
-		size_t n = g_log.size();
+		size_t n = lt::log_size();
 		lwkt_reltoken(&never);
-		EXPECT_EQ(g_log.size(), n + 1);
-		EXPECT_EQ(g_log.count("does not hold this tokref"), 1u);
+		EXPECT_EQ(lt::log_size(), n + 1);
+		EXPECT_EQ(lt::log_count("does not hold this tokref"), 1u);
 		EXPECT_EQ(td->td_toks, &r2);
 		EXPECT_EQ(r2.tr_next, &r);
 		EXPECT_EQ(r.tr_next, nullptr);
@@ -738,27 +602,27 @@ TEST_F(Token, BogusReleaseIsLoggedAndIgnored)
 		never.tr_tok = &other;
 		never.tr_owner = td;
 		lwkt_reltoken(&never);
-		EXPECT_EQ(g_log.size(), n + 2);
+		EXPECT_EQ(lt::log_size(), n + 2);
 		EXPECT_EQ(tok.t_owner, td);
 		EXPECT_EQ(td->td_toks, &r2);
 
 		lwkt_reltoken(&r2);
 		EXPECT_EQ(tok.t_owner, td);
 		lwkt_reltoken(&r2);	// twice
-		EXPECT_EQ(g_log.size(), n + 3);
+		EXPECT_EQ(lt::log_size(), n + 3);
 		EXPECT_EQ(tok.t_owner, td);	// r still holds it
 		EXPECT_EQ(td->td_toks, &r);
 
 		lwkt_token_uninit(&tok);	// held: one line, left alone
-		EXPECT_EQ(g_log.size(), n + 4);
-		EXPECT_EQ(g_log.count("still held"), 1u);
+		EXPECT_EQ(lt::log_size(), n + 4);
+		EXPECT_EQ(lt::log_count("still held"), 1u);
 		EXPECT_EQ(tok.t_owner, td);
 
 		lwkt_reltoken(&r);
 		EXPECT_EQ(tok.t_owner, nullptr);
 		EXPECT_EQ(td->td_toks, nullptr);
 		lwkt_reltoken(&r);	// after the last
-		EXPECT_EQ(g_log.size(), n + 5);
+		EXPECT_EQ(lt::log_size(), n + 5);
 		EXPECT_EQ(td->td_toks, nullptr);
 		EXPECT_EQ(tok.t_owner, nullptr);
 
@@ -794,7 +658,7 @@ TEST_F(Token2, ThreadExitingHoldingTokensFreesThem)
 			s.local_held = 1;
 		}, "exits");
 		EXPECT_TRUE(wait_for([&] { return s.local_held.load() != 0; }));
-		EXPECT_TRUE(wait_for([] { return g_log.count("exits holding tokens") >= 1; }));
+		EXPECT_TRUE(wait_for([] { return lt::log_count("exits holding tokens") >= 1; }));
 		EXPECT_EQ(owner_of(&s.t1), nullptr);
 		EXPECT_EQ(owner_of(&s.t2), nullptr);
 		u64 c = lt::cnt().token_contention_count;
@@ -808,17 +672,17 @@ TEST_F(Token2, ThreadExitingHoldingTokensFreesThem)
 
 			lwkt_gettoken(&a, &s.t3);
 			s.remote_held = 1;
-			EXPECT_TRUE(hold_until([&] { return s.go_exit.load() != 0; }));
+			EXPECT_TRUE(spin_until([&] { return s.go_exit.load() != 0; }));
 			auto end = std::chrono::steady_clock::now() +
 				   std::chrono::milliseconds(10);
-			hold_until([&] { return std::chrono::steady_clock::now() > end; });
+			spin_until([&] { return std::chrono::steady_clock::now() > end; });
 		}, 0, "rexits");
 		ASSERT_TRUE(wait_for([&] { return s.remote_held.load() != 0; }));
 		s.go_exit = 1;
 		lwkt_gettoken(&r, &s.t3);
 		EXPECT_EQ(lwkt_havetoken(&s.t3), 1);
 		lwkt_reltoken(&r);
-		EXPECT_TRUE(wait_for([] { return g_log.count("exits holding tokens") >= 2; }));
+		EXPECT_TRUE(wait_for([] { return lt::log_count("exits holding tokens") >= 2; }));
 		// The dead thread's tokref is never taken back.
 		for (int i = 0; i < 20; ++i)
 			lwkt_yield();
@@ -826,7 +690,7 @@ TEST_F(Token2, ThreadExitingHoldingTokensFreesThem)
 		EXPECT_EQ(lwkt_trytoken(&r, &s.t3), 1);
 		lwkt_reltoken(&r);
 	});
-	EXPECT_EQ(g_log.count("exits holding tokens"), 2u);
+	EXPECT_EQ(lt::log_count("exits holding tokens"), 2u);
 	EXPECT_EQ(owner_of(&s.t1), nullptr);
 	EXPECT_EQ(owner_of(&s.t2), nullptr);
 	EXPECT_EQ(owner_of(&s.t3), nullptr);

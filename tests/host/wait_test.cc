@@ -16,31 +16,11 @@
 
 #include "xcpu_helpers.h"
 
-namespace {
-
 using namespace xt;
 
-int load(const int *p)
-{
-	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
-}
-
-} // namespace
-
-class WaitQ : public LwktTest {
-protected:
-	WaitQ() { ncpus_ = 4; }
-};
-
-class WaitQ2 : public WaitQ {
-protected:
-	WaitQ2() { ncpus_ = 2; }
-};
-
-class WaitQ5 : public WaitQ {
-protected:
-	WaitQ5() { ncpus_ = 5; }
-};
+using WaitQ = LwktCpus<4>;
+using WaitQ2 = LwktCpus<2>;
+using WaitQ5 = LwktCpus<5>;
 
 // The generation moved since the caller read it: lwkt_block() returns at
 // once, without switching, and hands back the new generation.
