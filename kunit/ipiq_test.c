@@ -20,6 +20,16 @@
 
 #define IK_MAXSRC	4
 
+/* A two-CPU case's CPUs: the target is the second hosted CPU. */
+static void ik_pick_cpus(struct kunit *test, int *target, int *sender)
+{
+	int cpus[2];
+
+	lk_need_two_cpus(test, cpus);
+	*target = cpus[1];
+	*sender = cpus[0];
+}
+
 /* --- FIFO order from several CPUs --- */
 
 struct ik_sink {
@@ -172,11 +182,8 @@ static void ik_defer_sender(void *arg)
 static void lwkt_ipiq_deferred_inside_crit_until_crit_exit(struct kunit *test)
 {
 	struct ik_defer d = {};
-	int cpus[2];
 
-	lk_need_two_cpus(test, cpus);
-	d.target = cpus[1];
-	d.sender = cpus[0];
+	ik_pick_cpus(test, &d.target, &d.sender);
 	lk_run_pair(test, LK_JOB(d.target, ik_defer_target, &d, "defer-t"),
 		    LK_JOB(d.sender, ik_defer_sender, &d, "defer-s"),
 		    LK_JOB_SECS);
@@ -242,11 +249,8 @@ static void ik_hard_sender(void *arg)
 static void lwkt_ipiq_runs_from_hardirq_outside_crit(struct kunit *test)
 {
 	struct ik_hard h = {};
-	int cpus[2];
 
-	lk_need_two_cpus(test, cpus);
-	h.target = cpus[1];
-	h.sender = cpus[0];
+	ik_pick_cpus(test, &h.target, &h.sender);
 	lk_run_pair(test, LK_JOB(h.target, ik_hard_target, &h, "hard-t"),
 		    LK_JOB(h.sender, ik_hard_sender, &h, "hard-s"), LK_JOB_SECS);
 	lk_expect_in_time(test, h.timed_out);
@@ -380,14 +384,14 @@ static void ik_full_sender(void *arg)
 
 static void lwkt_ipiq_nowait_fails_on_a_full_fifo(struct kunit *test)
 {
+	int target, sender;
 	struct ik_full *f;
-	int cpus[2];
 
-	lk_need_two_cpus(test, cpus);
+	ik_pick_cpus(test, &target, &sender);
 	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->target = cpus[1];
-	f->sender = cpus[0];
+	f->target = target;
+	f->sender = sender;
 	f->sink.cpu = f->target;
 	lk_run_pair(test, LK_JOB(f->target, ik_full_target, f, "full-t"),
 		    LK_JOB(f->sender, ik_full_sender, f, "full-s"), LK_JOB_SECS);

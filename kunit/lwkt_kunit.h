@@ -199,6 +199,9 @@ static inline void lk_job_run(struct kunit *test, int cpu, int pri,
 			    "%s did not run to its end", name);
 }
 
+/* A job's function and its name, for helpers that take both. */
+#define LK_FN(fn)	fn, #fn
+
 /* Run @fn(@arg) in a new LWKT thread on LK_CPU at @pri and wait for it. */
 #define lk_run(test, pri, fn, arg)					\
 	lk_job_run(test, LK_CPU, pri, fn, arg, #fn)
