@@ -65,34 +65,29 @@ struct ik_fifo {
 	int failed_sends[IK_MAXSRC];
 };
 
-struct ik_fifo_arg {
-	struct ik_fifo *f;
-	int idx;
-};
-
 static void ik_fifo_sender(void *arg)
 {
-	struct ik_fifo_arg *a = arg;
-	struct ik_fifo *f = a->f;
+	struct lk_arg *a = arg;
+	struct ik_fifo *f = a->ctx;
 	struct lwkt_globaldata *t = lwkt_cpu_gd(f->target);
-	struct ik_msg *m = f->msgs + a->idx * f->n;
+	struct ik_msg *m = f->msgs + a->id * f->n;
 	lwkt_seq_t seq = 0;
 	int i;
 
 	for (i = 0; i < f->n; i++) {
 		m[i].sink = &f->sink;
-		m[i].src = f->src[a->idx];
+		m[i].src = f->src[a->id];
 		m[i].seq = i;
 		seq = lwkt_send_ipiq(t, ik_record, &m[i]);
 		if (seq == 0)
-			f->failed_sends[a->idx]++;
+			f->failed_sends[a->id]++;
 	}
 	lwkt_wait_ipiq(t, seq);
 }
 
 static void lwkt_ipiq_fifo_order_from_several_cpus(struct kunit *test)
 {
-	struct ik_fifo_arg args[IK_MAXSRC];
+	struct lk_arg args[IK_MAXSRC];
 	struct lk_job jobs[IK_MAXSRC];
 	int cpus[IK_MAXSRC + 1];
 	int ncpus = lk_hosted_cpus(cpus, IK_MAXSRC + 1);
@@ -101,8 +96,7 @@ static void lwkt_ipiq_fifo_order_from_several_cpus(struct kunit *test)
 
 	if (ncpus < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
-	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f);
+	f = lk_zalloc(test, sizeof(*f));
 	f->n = 3000;
 	f->target = cpus[0];
 	f->sink.cpu = cpus[0];
@@ -111,7 +105,7 @@ static void lwkt_ipiq_fifo_order_from_several_cpus(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, f->msgs);
 	for (i = 0; i < nsrc; i++) {
 		f->src[i] = cpus[i + 1];
-		args[i] = (struct ik_fifo_arg){ .f = f, .idx = i };
+		args[i] = (struct lk_arg){ .ctx = f, .id = i };
 		jobs[i] = LK_JOB(f->src[i], ik_fifo_sender, &args[i],
 				 "ipiq-fifo");
 	}
@@ -388,8 +382,7 @@ static void lwkt_ipiq_nowait_fails_on_a_full_fifo(struct kunit *test)
 	struct ik_full *f;
 
 	ik_pick_cpus(test, &target, &sender);
-	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f);
+	f = lk_zalloc(test, sizeof(*f));
 	f->target = target;
 	f->sender = sender;
 	f->sink.cpu = f->target;

@@ -326,6 +326,15 @@ static inline int lk_hosted_cpus(int *cpus, int n)
 	return i;
 }
 
+/* @size zeroed bytes for the case (freed after it), or the case ends. */
+static inline void *lk_zalloc(struct kunit *test, size_t size)
+{
+	void *p = kunit_kzalloc(test, size, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	return p;
+}
+
 /* The first two hosted CPUs into @cpus[2], or the case is skipped. */
 static inline void lk_need_two_cpus(struct kunit *test, int *cpus)
 {
@@ -500,6 +509,33 @@ static inline void lk_busy_ms(int ms)
 
 	while (ktime_get_ns() < end)
 		cpu_relax();
+}
+
+/*
+ * What the lock stress cases check inside their lock: nobody else is
+ * inside, and the pair @a, @b, which each holder steps one after the
+ * other, is equal when it enters.
+ */
+struct lk_excl {
+	unsigned long owner;	/* who is inside, 0 outside */
+	u64 a, b;
+};
+
+/* Inside the lock, as @me (not 0): count what went wrong. */
+static inline void lk_excl_check(struct lk_excl *x, unsigned long me,
+				 int *bad_owner, int *bad_pair)
+{
+	if (READ_ONCE(x->owner))
+		(*bad_owner)++;
+	WRITE_ONCE(x->owner, me);
+	if (READ_ONCE(x->a) != READ_ONCE(x->b))
+		(*bad_pair)++;
+	WRITE_ONCE(x->a, x->a + 1);
+	cpu_relax();
+	WRITE_ONCE(x->b, x->b + 1);
+	if (READ_ONCE(x->owner) != me)
+		(*bad_owner)++;
+	WRITE_ONCE(x->owner, 0);
 }
 
 /* Block until someone schedules us and *@v >= @n. */

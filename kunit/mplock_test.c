@@ -212,8 +212,7 @@ static void lwkt_mplock_blocked_holder_and_skip(struct kunit *test)
 	int cpus[2];
 
 	lk_need_two_cpus(test, cpus);
-	x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, x);
+	x = lk_zalloc(test, sizeof(*x));
 	x->cpu_a = cpus[0];
 	x->cpu_b = cpus[1];
 	lk_run_pair(test, LK_JOB(x->cpu_a, mk_x_a, x, "mk-a"),
@@ -239,8 +238,7 @@ struct mk_st {
 	int ncpus;
 	int iters;
 	atomic_t started;
-	int owner;		/* CPU inside, -1 outside */
-	u64 a, b;
+	struct lk_excl x;	/* inside: CPU + 1 */
 	int bad_owner[MK_MAXCPU], bad_pair[MK_MAXCPU];
 	int bad_word[MK_MAXCPU], bad_count[MK_MAXCPU];
 	int done[MK_MAXCPU];
@@ -248,15 +246,10 @@ struct mk_st {
 	const char *timed_out;
 };
 
-struct mk_st_arg {
-	struct mk_st *s;
-	int id;
-};
-
 static void mk_st_body(void *arg)
 {
-	struct mk_st_arg *sa = arg;
-	struct mk_st *s = sa->s;
+	struct lk_arg *sa = arg;
+	struct mk_st *s = sa->ctx;
 	int me = smp_processor_id(), id = sa->id, i;
 
 	atomic_inc(&s->started);
@@ -270,17 +263,8 @@ static void mk_st_body(void *arg)
 			s->bad_word[id]++;
 		if (curthread->td_mpcount != 1 + (i & 1))
 			s->bad_count[id]++;
-		if (READ_ONCE(s->owner) != -1)
-			s->bad_owner[id]++;
-		WRITE_ONCE(s->owner, me);
-		if (READ_ONCE(s->a) != READ_ONCE(s->b))
-			s->bad_pair[id]++;
-		WRITE_ONCE(s->a, s->a + 1);
-		cpu_relax();
-		WRITE_ONCE(s->b, s->b + 1);
-		if (READ_ONCE(s->owner) != me)
-			s->bad_owner[id]++;
-		WRITE_ONCE(s->owner, -1);
+		lk_excl_check(&s->x, me + 1, &s->bad_owner[id],
+			      &s->bad_pair[id]);
 		if (i & 1)
 			rel_mplock();
 		rel_mplock();
@@ -293,23 +277,21 @@ static void mk_st_body(void *arg)
 
 static void lwkt_mplock_contention_across_cpus(struct kunit *test)
 {
-	struct mk_st_arg args[MK_MAXCPU];
+	struct lk_arg args[MK_MAXCPU];
 	struct lk_job jobs[MK_MAXCPU];
 	u64 c0 = 0, c1 = 0;
 	struct mk_st *s;
 	int i;
 
-	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, s);
+	s = lk_zalloc(test, sizeof(*s));
 	s->ncpus = lk_hosted_cpus(s->cpus, MK_MAXCPU);
 	if (s->ncpus < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
 	s->iters = MK_ITERS;
-	s->owner = -1;
 	for (i = 0; i < s->ncpus; i++)
 		c0 += mk_contention(s->cpus[i]);
 	for (i = 0; i < s->ncpus; i++) {
-		args[i] = (struct mk_st_arg){ .s = s, .id = i };
+		args[i] = (struct lk_arg){ .ctx = s, .id = i };
 		jobs[i] = LK_JOB(s->cpus[i], mk_st_body, &args[i], "mk-stress");
 	}
 	lk_jobs_run(test, jobs, s->ncpus, MK_JOB_SECS);
@@ -324,8 +306,8 @@ static void lwkt_mplock_contention_across_cpus(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, s->bad_count[i], 0);
 		KUNIT_EXPECT_EQ(test, s->leftover[i], 0);
 	}
-	KUNIT_EXPECT_EQ(test, s->a, (u64)s->ncpus * s->iters);
-	KUNIT_EXPECT_EQ(test, s->b, (u64)s->ncpus * s->iters);
+	KUNIT_EXPECT_EQ(test, s->x.a, (u64)s->ncpus * s->iters);
+	KUNIT_EXPECT_EQ(test, s->x.b, (u64)s->ncpus * s->iters);
 	KUNIT_EXPECT_EQ(test, mk_word(), LWKT_MP_FREE);
 	kunit_info(test, "%d CPUs x %d: mplock_contention_count +%llu\n",
 		   s->ncpus, s->iters, c1 - c0);

@@ -245,8 +245,7 @@ static struct mp_case *mp_case_new(struct kunit *test, bool remote,
 	n = lk_hosted_cpus(cpus, 2);
 	if (remote && n < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
-	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, c);
+	c = lk_zalloc(test, sizeof(*c));
 	c->cpu_c = cpus[0];
 	*cpu_s = remote ? cpus[1] : cpus[0];
 	c->srv.abort_wait_ns = LK_WAIT_NS;
@@ -579,8 +578,7 @@ static void lwkt_msgport_forward_reply_goes_to_sender(struct kunit *test)
 	int cpus[2];
 
 	lk_need_two_cpus(test, cpus);
-	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f);
+	f = lk_zalloc(test, sizeof(*f));
 	f->c.cpu_c = cpus[0];
 	f->c.rounds = 100;
 	f->b.cpu = cpus[0];

@@ -159,8 +159,7 @@ static void lwkt_token_preemptor_wants_preempted_holders_token(struct kunit *tes
 {
 	struct tk_pre *c;
 
-	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, c);
+	c = lk_zalloc(test, sizeof(*c));
 	c->test = test;
 	lwkt_token_init(&c->tok, "tk-pre");
 	lk_run(test, TDPRI_KERN_DAEMON, tk_pre_l, c);
@@ -289,8 +288,7 @@ static void lwkt_token_block_releases_switcher_skips(struct kunit *test)
 	int cpus[2];
 
 	lk_need_two_cpus(test, cpus);
-	k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, k);
+	k = lk_zalloc(test, sizeof(*k));
 	lwkt_token_init(&k->tok, "tk-block");
 	k->cpu_a = cpus[0];
 	k->cpu_b = cpus[1];
@@ -369,8 +367,7 @@ static void lwkt_token_gettoken_waits_for_other_cpu(struct kunit *test)
 	int cpus[2];
 
 	lk_need_two_cpus(test, cpus);
-	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, c);
+	c = lk_zalloc(test, sizeof(*c));
 	lwkt_token_init(&c->tok, "tk-cont");
 	c->cpu_h = cpus[0];
 	c->cpu_w = cpus[1];
@@ -396,8 +393,7 @@ static void lwkt_token_gettoken_waits_for_other_cpu(struct kunit *test)
 
 struct tk_order {
 	struct lwkt_token t1, t2;
-	thread_t owner;		/* who is inside, under both tokens */
-	u64 a, b;		/* a counter pair, equal outside */
+	struct lk_excl x;	/* inside, under both tokens: the thread */
 	int cpus[2];
 	int iters;
 	atomic_t started;
@@ -406,15 +402,10 @@ struct tk_order {
 	const char *timed_out;
 };
 
-struct tk_order_arg {
-	struct tk_order *o;
-	int id;
-};
-
 static void tk_order_body(void *arg)
 {
-	struct tk_order_arg *oa = arg;
-	struct tk_order *o = oa->o;
+	struct lk_arg *oa = arg;
+	struct tk_order *o = oa->ctx;
 	thread_t td = curthread;
 	int i;
 
@@ -433,18 +424,9 @@ static void tk_order_body(void *arg)
 			lwkt_gettoken(&r1, &o->t1);
 		}
 		if (!lwkt_havetoken(&o->t1) || !lwkt_havetoken(&o->t2))
-			oa->o->not_held[oa->id]++;
-		if (READ_ONCE(o->owner) != NULL)
-			o->bad_owner[oa->id]++;
-		WRITE_ONCE(o->owner, td);
-		if (READ_ONCE(o->a) != READ_ONCE(o->b))
-			o->bad_pair[oa->id]++;
-		WRITE_ONCE(o->a, o->a + 1);
-		cpu_relax();
-		WRITE_ONCE(o->b, o->b + 1);
-		if (READ_ONCE(o->owner) != td)
-			o->bad_owner[oa->id]++;
-		WRITE_ONCE(o->owner, NULL);
+			o->not_held[oa->id]++;
+		lk_excl_check(&o->x, (unsigned long)td, &o->bad_owner[oa->id],
+			      &o->bad_pair[oa->id]);
 		if (i & 1) {
 			lwkt_reltoken(&r1);
 			lwkt_reltoken(&r2);
@@ -460,18 +442,17 @@ static void tk_order_body(void *arg)
 
 static void lwkt_token_opposite_orders_no_deadlock(struct kunit *test)
 {
-	struct tk_order_arg args[2];
+	struct lk_arg args[2];
 	struct tk_order *o;
 	int i;
 
-	o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, o);
+	o = lk_zalloc(test, sizeof(*o));
 	lk_need_two_cpus(test, o->cpus);
 	lwkt_token_init(&o->t1, "tk-order1");
 	lwkt_token_init(&o->t2, "tk-order2");
 	o->iters = TK_ORDER_ITERS;
 	for (i = 0; i < 2; i++)
-		args[i] = (struct tk_order_arg){ .o = o, .id = i };
+		args[i] = (struct lk_arg){ .ctx = o, .id = i };
 	lk_run_pair(test,
 		    LK_JOB(o->cpus[0], tk_order_body, &args[0], "tk-order"),
 		    LK_JOB(o->cpus[1], tk_order_body, &args[1], "tk-order"),
@@ -483,8 +464,8 @@ static void lwkt_token_opposite_orders_no_deadlock(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, o->bad_pair[i], 0);
 		KUNIT_EXPECT_EQ(test, o->not_held[i], 0);
 	}
-	KUNIT_EXPECT_EQ(test, o->a, (u64)2 * o->iters);
-	KUNIT_EXPECT_EQ(test, o->b, (u64)2 * o->iters);
+	KUNIT_EXPECT_EQ(test, o->x.a, (u64)2 * o->iters);
+	KUNIT_EXPECT_EQ(test, o->x.b, (u64)2 * o->iters);
 	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(o->t1.t_owner), NULL);
 	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(o->t2.t_owner), NULL);
 	lwkt_token_uninit(&o->t1);
@@ -555,8 +536,7 @@ static void lwkt_token_trytoken_and_recursion(struct kunit *test)
 	int cpus[2];
 
 	lk_need_two_cpus(test, cpus);
-	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, t);
+	t = lk_zalloc(test, sizeof(*t));
 	lwkt_token_init(&t->tok, NULL);
 	KUNIT_EXPECT_STREQ(test, t->tok.t_desc, "token");
 	lk_run_pair(test, LK_JOB(cpus[0], tk_try_owner, t, "tk-try-o"),
@@ -630,8 +610,7 @@ static void lwkt_token_pool_hashing(struct kunit *test)
 	int cpus[2];
 	int i, j;
 
-	p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, p);
+	p = lk_zalloc(test, sizeof(*p));
 	p->same_again = p->in_pool = p->named = p->free_at_start = 1;
 	p->neighbour = -1;
 	for (i = 0; i < TK_POOL_OBJS; i++) {

@@ -194,8 +194,7 @@ static void lwkt_xcpu_wait_signal_no_lost_wakeup(struct kunit *test)
 	int cpus[2];
 
 	lk_need_two_cpus(test, cpus);
-	q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, q);
+	q = lk_zalloc(test, sizeof(*q));
 	lwkt_wait_init(&q->w);
 	q->rounds = 2000;
 	q->cpu_w = cpus[1];
@@ -301,8 +300,7 @@ static void lwkt_xcpu_cpusync_holds_until_finish(struct kunit *test)
 	struct xk_cs *c;
 	int i;
 
-	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, c);
+	c = lk_zalloc(test, sizeof(*c));
 	c->ncpus = lk_hosted_cpus(c->cpus, XK_MAXCPU);
 	if (c->ncpus < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
