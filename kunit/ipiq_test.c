@@ -20,16 +20,6 @@
 
 #define IK_MAXSRC	4
 
-/* A two-CPU case's CPUs: the target is the second hosted CPU. */
-static void ik_pick_cpus(struct kunit *test, int *target, int *sender)
-{
-	int cpus[2];
-
-	lk_need_two_cpus(test, cpus);
-	*target = cpus[1];
-	*sender = cpus[0];
-}
-
 /* --- FIFO order from several CPUs --- */
 
 struct ik_sink {
@@ -177,7 +167,7 @@ static void lwkt_ipiq_deferred_inside_crit_until_crit_exit(struct kunit *test)
 {
 	struct ik_defer d = {};
 
-	ik_pick_cpus(test, &d.target, &d.sender);
+	lk_need_two_cpus(test, &d.sender, &d.target);
 	lk_run_pair(test, LK_JOB(d.target, ik_defer_target, &d, "defer-t"),
 		    LK_JOB(d.sender, ik_defer_sender, &d, "defer-s"),
 		    LK_JOB_SECS);
@@ -244,7 +234,7 @@ static void lwkt_ipiq_runs_from_hardirq_outside_crit(struct kunit *test)
 {
 	struct ik_hard h = {};
 
-	ik_pick_cpus(test, &h.target, &h.sender);
+	lk_need_two_cpus(test, &h.sender, &h.target);
 	lk_run_pair(test, LK_JOB(h.target, ik_hard_target, &h, "hard-t"),
 		    LK_JOB(h.sender, ik_hard_sender, &h, "hard-s"), LK_JOB_SECS);
 	lk_expect_in_time(test, h.timed_out);
@@ -296,12 +286,10 @@ static void ik_self_body(void *arg)
 static void lwkt_ipiq_send_to_self_and_bycpu(struct kunit *test)
 {
 	struct ik_self s = { .other_ran_cpu = -1 };
-	int cpus[2];
+	int cpu;
 
-	lk_need_two_cpus(test, cpus);
-	s.other_cpu = cpus[1];
-	lk_job_run(test, cpus[0], TDPRI_KERN_DAEMON, ik_self_body, &s,
-		   "ipiq-self");
+	lk_need_two_cpus(test, &cpu, &s.other_cpu);
+	lk_job_run(test, cpu, TDPRI_KERN_DAEMON, ik_self_body, &s, "ipiq-self");
 	KUNIT_EXPECT_EQ(test, s.rc_self, 0);
 	KUNIT_EXPECT_EQ(test, s.ran, 1);
 	KUNIT_EXPECT_EQ(test, s.ran_cpu, s.self_cpu);
@@ -378,13 +366,10 @@ static void ik_full_sender(void *arg)
 
 static void lwkt_ipiq_nowait_fails_on_a_full_fifo(struct kunit *test)
 {
-	int target, sender;
 	struct ik_full *f;
 
-	ik_pick_cpus(test, &target, &sender);
 	f = lk_zalloc(test, sizeof(*f));
-	f->target = target;
-	f->sender = sender;
+	lk_need_two_cpus(test, &f->sender, &f->target);
 	f->sink.cpu = f->target;
 	lk_run_pair(test, LK_JOB(f->target, ik_full_target, f, "full-t"),
 		    LK_JOB(f->sender, ik_full_sender, f, "full-s"), LK_JOB_SECS);

@@ -335,11 +335,16 @@ static inline void *lk_zalloc(struct kunit *test, size_t size)
 	return p;
 }
 
-/* The first two hosted CPUs into @cpus[2], or the case is skipped. */
-static inline void lk_need_two_cpus(struct kunit *test, int *cpus)
+/* The first two hosted CPUs into *@first, *@second, or the case is skipped. */
+static inline void lk_need_two_cpus(struct kunit *test, int *first,
+				    int *second)
 {
+	int cpus[2];
+
 	if (lk_hosted_cpus(cpus, 2) < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
+	*first = cpus[0];
+	*second = cpus[1];
 }
 
 /* The last hosted CPU other than LK_CPU, or -1. */

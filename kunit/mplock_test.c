@@ -208,13 +208,9 @@ static void mk_x_b(void *arg)
 
 static void lwkt_mplock_blocked_holder_and_skip(struct kunit *test)
 {
-	struct mk_x *x;
-	int cpus[2];
+	struct mk_x *x = lk_zalloc(test, sizeof(*x));
 
-	lk_need_two_cpus(test, cpus);
-	x = lk_zalloc(test, sizeof(*x));
-	x->cpu_a = cpus[0];
-	x->cpu_b = cpus[1];
+	lk_need_two_cpus(test, &x->cpu_a, &x->cpu_b);
 	lk_run_pair(test, LK_JOB(x->cpu_a, mk_x_a, x, "mk-a"),
 		    LK_JOB(x->cpu_b, mk_x_b, x, "mk-b"), MK_JOB_SECS);
 	lk_expect_in_time(test, x->timed_out);

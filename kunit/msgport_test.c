@@ -574,17 +574,15 @@ static void mp_fwd_client(void *arg)
 static void lwkt_msgport_forward_reply_goes_to_sender(struct kunit *test)
 {
 	struct lk_job jb;
-	struct mp_fwd *f;
-	int cpus[2];
+	struct mp_fwd *f = lk_zalloc(test, sizeof(*f));
+	int cpu_a;
 
-	lk_need_two_cpus(test, cpus);
-	f = lk_zalloc(test, sizeof(*f));
-	f->c.cpu_c = cpus[0];
+	lk_need_two_cpus(test, &f->c.cpu_c, &cpu_a);
 	f->c.rounds = 100;
-	f->b.cpu = cpus[0];
-	jb = LK_JOB(cpus[0], mp_server, &f->b, "mp-server-b");
+	f->b.cpu = f->c.cpu_c;
+	jb = LK_JOB(f->b.cpu, mp_server, &f->b, "mp-server-b");
 	lk_jobs_start(test, &jb, 1);
-	mp_run(test, &f->c, cpus[1], mp_fwd_client);
+	mp_run(test, &f->c, cpu_a, mp_fwd_client);
 	lk_jobs_wait(test, &jb, 1, MP_JOB_SECS);
 	KUNIT_EXPECT_EQ(test, f->c.done, f->c.rounds);
 	KUNIT_EXPECT_EQ(test, f->c.bad_ret, 0);

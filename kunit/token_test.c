@@ -284,14 +284,10 @@ static void tk_block_b(void *arg)
 
 static void lwkt_token_block_releases_switcher_skips(struct kunit *test)
 {
-	struct tk_block *k;
-	int cpus[2];
+	struct tk_block *k = lk_zalloc(test, sizeof(*k));
 
-	lk_need_two_cpus(test, cpus);
-	k = lk_zalloc(test, sizeof(*k));
+	lk_need_two_cpus(test, &k->cpu_a, &k->cpu_b);
 	lwkt_token_init(&k->tok, "tk-block");
-	k->cpu_a = cpus[0];
-	k->cpu_b = cpus[1];
 	lk_run_pair(test, LK_JOB(k->cpu_a, tk_block_a, k, "tk-a"),
 		    LK_JOB(k->cpu_b, tk_block_b, k, "tk-b"), TK_JOB_SECS);
 	lk_expect_in_time(test, k->timed_out);
@@ -363,14 +359,10 @@ static void tk_cont_waiter(void *arg)
 
 static void lwkt_token_gettoken_waits_for_other_cpu(struct kunit *test)
 {
-	struct tk_cont *c;
-	int cpus[2];
+	struct tk_cont *c = lk_zalloc(test, sizeof(*c));
 
-	lk_need_two_cpus(test, cpus);
-	c = lk_zalloc(test, sizeof(*c));
+	lk_need_two_cpus(test, &c->cpu_h, &c->cpu_w);
 	lwkt_token_init(&c->tok, "tk-cont");
-	c->cpu_h = cpus[0];
-	c->cpu_w = cpus[1];
 	lk_run_pair(test, LK_JOB(c->cpu_h, tk_cont_holder, c, "tk-holder"),
 		    LK_JOB(c->cpu_w, tk_cont_waiter, c, "tk-waiter"),
 		    TK_JOB_SECS);
@@ -447,7 +439,7 @@ static void lwkt_token_opposite_orders_no_deadlock(struct kunit *test)
 	int i;
 
 	o = lk_zalloc(test, sizeof(*o));
-	lk_need_two_cpus(test, o->cpus);
+	lk_need_two_cpus(test, &o->cpus[0], &o->cpus[1]);
 	lwkt_token_init(&o->t1, "tk-order1");
 	lwkt_token_init(&o->t2, "tk-order2");
 	o->iters = TK_ORDER_ITERS;
@@ -532,15 +524,14 @@ static void tk_try_other(void *arg)
 
 static void lwkt_token_trytoken_and_recursion(struct kunit *test)
 {
-	struct tk_try *t;
-	int cpus[2];
+	struct tk_try *t = lk_zalloc(test, sizeof(*t));
+	int cpu_o, cpu_t;
 
-	lk_need_two_cpus(test, cpus);
-	t = lk_zalloc(test, sizeof(*t));
+	lk_need_two_cpus(test, &cpu_o, &cpu_t);
 	lwkt_token_init(&t->tok, NULL);
 	KUNIT_EXPECT_STREQ(test, t->tok.t_desc, "token");
-	lk_run_pair(test, LK_JOB(cpus[0], tk_try_owner, t, "tk-try-o"),
-		    LK_JOB(cpus[1], tk_try_other, t, "tk-try-t"), TK_JOB_SECS);
+	lk_run_pair(test, LK_JOB(cpu_o, tk_try_owner, t, "tk-try-o"),
+		    LK_JOB(cpu_t, tk_try_other, t, "tk-try-t"), TK_JOB_SECS);
 	lk_expect_in_time(test, t->timed_out);
 	KUNIT_EXPECT_EQ(test, t->try_free, 1);
 	KUNIT_EXPECT_EQ(test, t->has1, 1);

@@ -81,11 +81,8 @@ static void xk_pp_a(void *arg)
 static void lwkt_xcpu_remote_schedule_pingpong(struct kunit *test)
 {
 	struct xk_pp p = { .rounds = 500 };
-	int cpus[2];
 
-	lk_need_two_cpus(test, cpus);
-	p.cpu_a = cpus[0];
-	p.cpu_b = cpus[1];
+	lk_need_two_cpus(test, &p.cpu_a, &p.cpu_b);
 	lk_job_run(test, p.cpu_a, TDPRI_KERN_DAEMON, xk_pp_a, &p, "pp-a");
 	KUNIT_ASSERT_EQ(test, p.create_err, 0);
 	KUNIT_EXPECT_PTR_EQ(test, p.b_gd, lwkt_cpu_gd(p.cpu_b));
@@ -190,15 +187,11 @@ static void xk_wq_signaller(void *arg)
 
 static void lwkt_xcpu_wait_signal_no_lost_wakeup(struct kunit *test)
 {
-	struct xk_wq *q;
-	int cpus[2];
+	struct xk_wq *q = lk_zalloc(test, sizeof(*q));
 
-	lk_need_two_cpus(test, cpus);
-	q = lk_zalloc(test, sizeof(*q));
+	lk_need_two_cpus(test, &q->cpu_s, &q->cpu_w);
 	lwkt_wait_init(&q->w);
 	q->rounds = 2000;
-	q->cpu_w = cpus[1];
-	q->cpu_s = cpus[0];
 	lk_run_pair(test, LK_JOB(q->cpu_w, xk_wq_waiter, q, "wq-w"),
 		    LK_JOB(q->cpu_s, xk_wq_signaller, q, "wq-s"), LK_JOB_SECS);
 	KUNIT_EXPECT_EQ_MSG(test, q->timed_out, 0,
