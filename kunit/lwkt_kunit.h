@@ -508,6 +508,19 @@ static inline bool lk_spin_atomic(atomic_t *v, int n)
 	return true;
 }
 
+/* Holding a token or the MP lock: wait for *@v != @old without a switch. */
+static inline bool lk_spin_changed(const u64 *v, u64 old)
+{
+	u64 end = ktime_get_ns() + LK_WAIT_NS;
+
+	while (READ_ONCE(*v) == old) {
+		if (ktime_get_ns() > end)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
 static inline void lk_busy_ms(int ms)
 {
 	u64 end = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;

@@ -194,10 +194,8 @@ static void mk_x_b(void *arg)
 	x->cont_before = mk_contention(x->cpu_a);
 	atomic_set(&x->wake, 1);
 	lwkt_schedule(x->a);
-	end = ktime_get_ns() + LK_WAIT_NS;
-	while (mk_contention(x->cpu_a) == x->cont_before &&
-	       ktime_get_ns() < end)
-		cpu_relax();
+	lk_spin_changed(&lwkt_cpu_gd(x->cpu_a)->gd_cnt.mplock_contention_count,
+			x->cont_before);
 	lk_busy_ms(20);
 	x->a_ran_while_b_held = atomic_read(&x->a_ran);
 	x->cont_after = mk_contention(x->cpu_a);

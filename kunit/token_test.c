@@ -270,10 +270,8 @@ static void tk_block_b(void *arg)
 	k->contention_before = tk_contention(k->cpu_a);
 	atomic_set(&k->wake, 1);
 	lwkt_schedule(k->a);
-	end = ktime_get_ns() + LK_WAIT_NS;
-	while (tk_contention(k->cpu_a) == k->contention_before &&
-	       ktime_get_ns() < end)
-		cpu_relax();
+	lk_spin_changed(&lwkt_cpu_gd(k->cpu_a)->gd_cnt.token_contention_count,
+			k->contention_before);
 	lk_busy_ms(20);
 	k->a_ran_while_b_held = atomic_read(&k->a_ran);
 	k->contention_after = tk_contention(k->cpu_a);
@@ -322,16 +320,13 @@ static void tk_cont_holder(void *arg)
 {
 	struct tk_cont *c = arg;
 	struct lwkt_tokref ref;
-	u64 end;
 
 	lwkt_gettoken(&ref, &c->tok);
 	atomic_set(&c->held, 1);
 	if (!lk_spin_atomic(&c->waiting, 1))
 		lk_timed_out(&c->timed_out, "the waiter to be about to wait");
 	/* The waiter is inside lwkt_gettoken() once it counted a collision. */
-	end = ktime_get_ns() + LK_WAIT_NS;
-	while (!READ_ONCE(c->tok.t_collisions) && ktime_get_ns() < end)
-		cpu_relax();
+	lk_spin_changed(&c->tok.t_collisions, 0);
 	lk_busy_ms(20);
 	c->got_while_held = atomic_read(&c->got);
 	lwkt_reltoken(&ref);
