@@ -143,6 +143,7 @@ struct mp_case {
 	int bad_ret, bad_result, bad_flags, done;
 	int collected, dup, leftover;
 	/* aborts */
+	u32 send_flags;		/* mp_abort_service_client()'s message */
 	int abort_ret, abort_queued_seen;
 	u32 abort_flags, flags_after_late_abort;
 	int quit_ret;
@@ -443,6 +444,7 @@ static void lwkt_msgport_abort_queued_remote(struct kunit *test)
  * the abort. A message sent without MSGF_ABORTABLE is left alone ---
  */
 
+/* Abort an MP_WAIT_ABORT message in service, sent with c->send_flags. */
 static void mp_abort_service_client(void *arg)
 {
 	struct mp_case *c = arg;
@@ -450,15 +452,18 @@ static void mp_abort_service_client(void *arg)
 
 	if (!mp_start(c))
 		return;
-	mp_init(c, msg, MP_WAIT_ABORT, 1, MSGF_ABORTABLE);
+	mp_init(c, msg, MP_WAIT_ABORT, 1, c->send_flags);
 	lwkt_sendmsg(c->srv.port, msg);
 	if (!lk_wait_atomic(&c->srv.in_service, 1))
 		lk_timed_out(&c->timed_out, "the server to take the message");
-	lwkt_abortmsg(msg);
+	lwkt_abortmsg(msg);	/* seen by the server; unless not ABORTABLE */
 	c->abort_ret = lwkt_waitmsg(msg);
 	c->abort_flags = mp_flags(msg);
-	lwkt_abortmsg(msg);
-	c->flags_after_late_abort = mp_flags(msg);
+	if (c->send_flags & MSGF_ABORTABLE) {
+		/* Replied: a second abort is too late and changes nothing. */
+		lwkt_abortmsg(msg);
+		c->flags_after_late_abort = mp_flags(msg);
+	}
 	mp_finish(c);
 }
 
@@ -468,6 +473,7 @@ static void mp_abort_service(struct kunit *test, bool remote)
 	int cpu_s;
 
 	c = mp_case_new(test, remote, &cpu_s);
+	c->send_flags = MSGF_ABORTABLE;
 	mp_run(test, c, cpu_s, mp_abort_service_client);
 	KUNIT_EXPECT_EQ(test, c->abort_ret, MP_ABORTED_ERR);
 	KUNIT_EXPECT_EQ(test, c->abort_flags & (MSGF_ABORTED | MSGF_DONE |
@@ -492,23 +498,6 @@ static void lwkt_msgport_abort_in_service_remote(struct kunit *test)
 	mp_abort_service(test, true);
 }
 
-static void mp_abort_unabortable_client(void *arg)
-{
-	struct mp_case *c = arg;
-	struct lwkt_msg *msg = &c->msgs[0];
-
-	if (!mp_start(c))
-		return;
-	mp_init(c, msg, MP_WAIT_ABORT, 1, 0);
-	lwkt_sendmsg(c->srv.port, msg);
-	if (!lk_wait_atomic(&c->srv.in_service, 1))
-		lk_timed_out(&c->timed_out, "the server to take the message");
-	lwkt_abortmsg(msg);	/* not ABORTABLE: nothing happens */
-	c->abort_ret = lwkt_waitmsg(msg);
-	c->abort_flags = mp_flags(msg);
-	mp_finish(c);
-}
-
 static void lwkt_msgport_abort_not_abortable(struct kunit *test)
 {
 	struct mp_case *c;
@@ -517,7 +506,7 @@ static void lwkt_msgport_abort_not_abortable(struct kunit *test)
 	c = mp_case_new(test, true, &cpu_s);
 	/* The server gives the abort this long to arrive (it must not). */
 	c->srv.abort_wait_ns = 100 * NSEC_PER_MSEC;
-	mp_run(test, c, cpu_s, mp_abort_unabortable_client);
+	mp_run(test, c, cpu_s, mp_abort_service_client);
 	KUNIT_EXPECT_EQ(test, c->abort_ret, MP_NOT_ABORTED_ERR);
 	KUNIT_EXPECT_EQ(test, c->abort_flags & MSGF_ABORTED, 0u);
 	KUNIT_EXPECT_EQ(test, c->srv.served, 2);
