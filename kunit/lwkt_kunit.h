@@ -94,7 +94,7 @@ static inline int lk_jobs_wait(struct kunit *test, struct lk_job *jobs,
 		if (err == -ETIMEDOUT) {
 			KUNIT_FAIL(test, "%s (CPU %d) not done within %d s",
 				   jobs[i].name, jobs[i].cpu, secs);
-			pr_err("lwkt_kunit: %s: %s stuck after %d s\n",
+			pr_err("lwkt_kunit: %s: %s not done in %d s, waiting on\n",
 			       test->name, jobs[i].name, secs);
 			stuck = true;
 			failed++;
@@ -290,7 +290,7 @@ static inline void lk_settle(struct kunit *test, int cpu)
 	struct lwkt_host_call call = { .fn = lk_settle_fn, .idle = true };
 
 	KUNIT_ASSERT_EQ(test, lk_host_call(test, cpu, &call,
-					   "the CPU to settle in its idle loop"),
+					   "the CPU to settle"),
 			0);
 }
 
