@@ -73,7 +73,7 @@ static void mod_lwkt_body(void *arg)
 
 static void lwkt_module_thread_pins_its_creator(struct kunit *test)
 {
-	mod_expect_pinned_while_alive(test, mod_lwkt_body, "mod_lwkt_body");
+	mod_expect_pinned_while_alive(test, LK_FN(mod_lwkt_body));
 }
 
 static void mod_free_body(void *arg)
@@ -119,7 +119,7 @@ static void mod_raw_body(void *arg)
 
 static void lwkt_module_bug8_raw_alloc_path_pins_its_creator(struct kunit *test)
 {
-	mod_expect_pinned_while_alive(test, mod_raw_body, "mod_raw_body");
+	mod_expect_pinned_while_alive(test, LK_FN(mod_raw_body));
 }
 
 struct mod_linux {
