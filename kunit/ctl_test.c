@@ -3,14 +3,12 @@
  * The ctl workload table: bad input is rejected with the documented error,
  * one workload at a time, signals stop a workload with -EINTR.
  */
-#include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/sched/signal.h>
-#include <linux/string.h>
 
-#include "linux/internal.h"
+#include "lwkt_kunit.h"
 
 static int lwkt_ctl(const char *line)
 {
@@ -72,7 +70,7 @@ static void lwkt_ctl_busy_then_interrupted(struct kunit *test)
 	t = kthread_run(lwkt_ctl_bg_fn, &bg, "lwkt-ctl-test");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 	get_task_struct(t);
-	wait_for_completion(&bg.started);
+	lk_wait_done(test, &bg.started, "the background ping's thread to start");
 
 	/* The long ping holds the workload lock; a second one must bounce. */
 	for (i = 0; i < 200 && busy != -EBUSY; i++) {
@@ -84,7 +82,12 @@ static void lwkt_ctl_busy_then_interrupted(struct kunit *test)
 	send_sig(SIGKILL, t, 1);
 	for (i = 0; i < 100 && READ_ONCE(bg.ret) == 1; i++)
 		msleep(10);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(bg.ret), -EINTR);
+	KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(bg.ret), -EINTR,
+			    "the long ping did not end within 1 s of SIGKILL");
+	/*
+	 * Waits for the ping: unbounded only if it ignored SIGKILL, which the
+	 * expectation above has already failed the case for.
+	 */
 	kthread_stop(t);
 	put_task_struct(t);
 

@@ -3,14 +3,12 @@
  * Hosts: one kthread per online CPU, named lwkt/N, bound to N, running the
  * calls it is given on N.
  */
-#include <kunit/test.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
-#include <linux/string.h>
 
-#include "linux/internal.h"
+#include "lwkt_kunit.h"
 
 static void lwkt_host_every_online_cpu_is_hosted(struct kunit *test)
 {
@@ -66,7 +64,8 @@ static void lwkt_host_call_runs_on_its_cpu(struct kunit *test)
 	for_each_online_cpu(cpu) {
 		c.cpu = -1;
 		c.task = NULL;
-		KUNIT_ASSERT_EQ(test, lwkt_host_call(cpu, &c.call), 0);
+		KUNIT_ASSERT_EQ(test, lk_host_call(test, cpu, &c.call,
+						   "an idle host call"), 0);
 		KUNIT_EXPECT_EQ(test, c.cpu, cpu);
 		KUNIT_EXPECT_PTR_EQ(test, c.task, lwkt_host_task(cpu));
 	}
@@ -78,7 +77,7 @@ static void lwkt_host_sleeps_when_idle(struct kunit *test)
 	struct task_struct *task = lwkt_host_task(0);
 	int i;
 
-	KUNIT_ASSERT_EQ(test, lwkt_host_call(0, &c.call), 0);
+	KUNIT_ASSERT_EQ(test, lk_host_call(test, 0, &c.call, "a host call"), 0);
 	/* Give it time to go back to sleep: it must not spin. */
 	for (i = 0; i < 100 && READ_ONCE(task->__state) == TASK_RUNNING; i++)
 		msleep(10);

@@ -8,7 +8,7 @@
  * LWKT-side code records what it saw; the KUnit case checks it afterwards
  * (never KUNIT_ASSERT in an LWKT thread).
  */
-#include <linux/delay.h>
+#include <linux/atomic.h>
 #include <linux/ktime.h>
 #include <linux/preempt.h>
 #include <linux/slab.h>
@@ -18,44 +18,7 @@
 
 #include "lwkt_kunit.h"
 
-#define IK_TIMEOUT_NS	(5 * NSEC_PER_SEC)
 #define IK_MAXSRC	4
-
-/* From an LWKT thread: wait for *@flag != 0, serving our IPIs. */
-static bool ik_wait_flag(int *flag)
-{
-	u64 end = ktime_get_ns() + IK_TIMEOUT_NS;
-
-	while (!READ_ONCE(*flag)) {
-		if (ktime_get_ns() > end)
-			return false;
-		lwkt_yield();
-		cpu_relax();
-		cond_resched();
-	}
-	return true;
-}
-
-/* Inside a critical section: spin, serve nothing. */
-static bool ik_spin_flag(int *flag)
-{
-	u64 end = ktime_get_ns() + IK_TIMEOUT_NS;
-
-	while (!READ_ONCE(*flag)) {
-		if (ktime_get_ns() > end)
-			return false;
-		cpu_relax();
-	}
-	return true;
-}
-
-static void ik_busy_ms(int ms)
-{
-	u64 end = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
-
-	while (ktime_get_ns() < end)
-		cpu_relax();
-}
 
 /* --- FIFO order from several CPUs --- */
 
@@ -92,35 +55,30 @@ struct ik_fifo {
 	int failed_sends[IK_MAXSRC];
 };
 
-struct ik_fifo_arg {
-	struct ik_fifo *f;
-	int idx;
-};
-
 static void ik_fifo_sender(void *arg)
 {
-	struct ik_fifo_arg *a = arg;
-	struct ik_fifo *f = a->f;
+	struct lk_arg *a = arg;
+	struct ik_fifo *f = a->ctx;
 	struct lwkt_globaldata *t = lwkt_cpu_gd(f->target);
-	struct ik_msg *m = f->msgs + a->idx * f->n;
+	struct ik_msg *m = f->msgs + a->id * f->n;
 	lwkt_seq_t seq = 0;
 	int i;
 
 	for (i = 0; i < f->n; i++) {
 		m[i].sink = &f->sink;
-		m[i].src = f->src[a->idx];
+		m[i].src = f->src[a->id];
 		m[i].seq = i;
 		seq = lwkt_send_ipiq(t, ik_record, &m[i]);
 		if (seq == 0)
-			f->failed_sends[a->idx]++;
+			f->failed_sends[a->id]++;
 	}
 	lwkt_wait_ipiq(t, seq);
 }
 
 static void lwkt_ipiq_fifo_order_from_several_cpus(struct kunit *test)
 {
-	struct ik_fifo_arg args[IK_MAXSRC];
-	struct lwkt_job jobs[IK_MAXSRC];
+	struct lk_arg args[IK_MAXSRC];
+	struct lk_job jobs[IK_MAXSRC];
 	int cpus[IK_MAXSRC + 1];
 	int ncpus = lk_hosted_cpus(cpus, IK_MAXSRC + 1);
 	struct ik_fifo *f;
@@ -128,8 +86,7 @@ static void lwkt_ipiq_fifo_order_from_several_cpus(struct kunit *test)
 
 	if (ncpus < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
-	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f);
+	f = lk_zalloc(test, sizeof(*f));
 	f->n = 3000;
 	f->target = cpus[0];
 	f->sink.cpu = cpus[0];
@@ -138,16 +95,11 @@ static void lwkt_ipiq_fifo_order_from_several_cpus(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, f->msgs);
 	for (i = 0; i < nsrc; i++) {
 		f->src[i] = cpus[i + 1];
-		args[i].f = f;
-		args[i].idx = i;
+		args[i] = (struct lk_arg){ .ctx = f, .id = i };
+		jobs[i] = LK_JOB(f->src[i], ik_fifo_sender, &args[i],
+				 "ipiq-fifo");
 	}
-	for (i = 0; i < nsrc; i++)
-		KUNIT_ASSERT_EQ(test, lwkt_job_start(&jobs[i], f->src[i],
-						     TDPRI_KERN_DAEMON,
-						     ik_fifo_sender, &args[i],
-						     "ipiq-fifo"), 0);
-	for (i = 0; i < nsrc; i++)
-		KUNIT_EXPECT_EQ(test, lwkt_job_wait(&jobs[i]), 0);
+	lk_jobs_run(test, jobs, nsrc, LK_JOB_SECS);
 	KUNIT_EXPECT_EQ(test, f->sink.bad, 0);
 	KUNIT_EXPECT_EQ(test, f->sink.count, nsrc * f->n);
 	KUNIT_EXPECT_EQ(test, f->sink.wrong_cpu, 0);
@@ -161,12 +113,12 @@ static void lwkt_ipiq_fifo_order_from_several_cpus(struct kunit *test)
 
 struct ik_defer {
 	int target, sender;
-	int in_crit, sent;
+	atomic_t in_crit, sent;
 	int ran;		/* written by the message, on target */
 	int ran_cpu;
 	int ran_during, ran_after_inner, ran_after;
 	int pending;
-	int timed_out;
+	const char *timed_out;
 	lwkt_seq_t seq;
 };
 
@@ -185,11 +137,11 @@ static void ik_defer_target(void *arg)
 
 	crit_enter_quick(td);
 	crit_enter_quick(td);
-	WRITE_ONCE(d->in_crit, 1);
-	if (!ik_spin_flag(&d->sent))
-		d->timed_out = 1;
+	atomic_set(&d->in_crit, 1);
+	if (!lk_spin_atomic(&d->sent, 1))
+		lk_timed_out(&d->timed_out, "the sender (target in crit)");
 	/* The kick has long arrived: it must have left the work pending. */
-	ik_busy_ms(20);
+	lk_busy_ms(20);
 	d->ran_during = READ_ONCE(d->ran);
 	d->pending = !!(READ_ONCE(mycpu->gd_reqflags) & RQF_IPIQ);
 	crit_exit_quick(td);
@@ -202,32 +154,24 @@ static void ik_defer_sender(void *arg)
 {
 	struct ik_defer *d = arg;
 
-	if (!ik_wait_flag(&d->in_crit)) {
-		d->timed_out = 1;
-		WRITE_ONCE(d->sent, 1);
+	if (!lk_wait_atomic(&d->in_crit, 1)) {
+		lk_timed_out(&d->timed_out, "the target to enter its crit");
+		atomic_set(&d->sent, 1);
 		return;
 	}
 	d->seq = lwkt_send_ipiq(lwkt_cpu_gd(d->target), ik_defer_msg, d);
-	WRITE_ONCE(d->sent, 1);
+	atomic_set(&d->sent, 1);
 }
 
 static void lwkt_ipiq_deferred_inside_crit_until_crit_exit(struct kunit *test)
 {
 	struct ik_defer d = {};
-	struct lwkt_job jt, js;
-	int cpus[2];
 
-	if (lk_hosted_cpus(cpus, 2) < 2)
-		kunit_skip(test, "needs 2 hosted CPUs");
-	d.target = cpus[1];
-	d.sender = cpus[0];
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jt, d.target, TDPRI_KERN_DAEMON,
-					     ik_defer_target, &d, "defer-t"), 0);
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&js, d.sender, TDPRI_KERN_DAEMON,
-					     ik_defer_sender, &d, "defer-s"), 0);
-	KUNIT_EXPECT_EQ(test, lwkt_job_wait(&js), 0);
-	KUNIT_EXPECT_EQ(test, lwkt_job_wait(&jt), 0);
-	KUNIT_EXPECT_EQ(test, d.timed_out, 0);
+	lk_need_two_cpus(test, &d.sender, &d.target);
+	lk_run_pair(test, LK_JOB(d.target, ik_defer_target, &d, "defer-t"),
+		    LK_JOB(d.sender, ik_defer_sender, &d, "defer-s"),
+		    LK_JOB_SECS);
+	lk_expect_in_time(test, d.timed_out);
 	KUNIT_EXPECT_NE(test, d.seq, 0);
 	KUNIT_EXPECT_EQ(test, d.ran_during, 0);
 	KUNIT_EXPECT_EQ(test, d.pending, 1);
@@ -240,13 +184,14 @@ static void lwkt_ipiq_deferred_inside_crit_until_crit_exit(struct kunit *test)
 
 struct ik_hard {
 	int target, sender;
-	int looping, sent;
+	atomic_t looping;
+	int sent;
 	int ran;
 	int ran_cpu, ran_in_hardirq;
 	thread_t ran_curthread, target_td;
 	int seen_in_loop;
 	int loop_crit;
-	int timed_out;
+	const char *timed_out;
 };
 
 static void ik_hard_msg(void *arg)
@@ -262,11 +207,11 @@ static void ik_hard_msg(void *arg)
 static void ik_hard_target(void *arg)
 {
 	struct ik_hard *h = arg;
-	u64 end = ktime_get_ns() + IK_TIMEOUT_NS;
+	u64 end = ktime_get_ns() + LK_WAIT_NS;
 
 	h->target_td = curthread;
 	h->loop_crit = crit_test(curthread);
-	WRITE_ONCE(h->looping, 1);
+	atomic_set(&h->looping, 1);
 	/* No LWKT call in here: no crit_exit, no switch, no preemption point. */
 	while (!READ_ONCE(h->ran) && ktime_get_ns() < end)
 		cpu_relax();
@@ -277,8 +222,8 @@ static void ik_hard_sender(void *arg)
 {
 	struct ik_hard *h = arg;
 
-	if (!ik_wait_flag(&h->looping)) {
-		h->timed_out = 1;
+	if (!lk_wait_atomic(&h->looping, 1)) {
+		lk_timed_out(&h->timed_out, "the target to spin");
 		return;
 	}
 	lwkt_send_ipiq(lwkt_cpu_gd(h->target), ik_hard_msg, h);
@@ -288,20 +233,11 @@ static void ik_hard_sender(void *arg)
 static void lwkt_ipiq_runs_from_hardirq_outside_crit(struct kunit *test)
 {
 	struct ik_hard h = {};
-	struct lwkt_job jt, js;
-	int cpus[2];
 
-	if (lk_hosted_cpus(cpus, 2) < 2)
-		kunit_skip(test, "needs 2 hosted CPUs");
-	h.target = cpus[1];
-	h.sender = cpus[0];
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jt, h.target, TDPRI_KERN_DAEMON,
-					     ik_hard_target, &h, "hard-t"), 0);
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&js, h.sender, TDPRI_KERN_DAEMON,
-					     ik_hard_sender, &h, "hard-s"), 0);
-	KUNIT_EXPECT_EQ(test, lwkt_job_wait(&js), 0);
-	KUNIT_EXPECT_EQ(test, lwkt_job_wait(&jt), 0);
-	KUNIT_EXPECT_EQ(test, h.timed_out, 0);
+	lk_need_two_cpus(test, &h.sender, &h.target);
+	lk_run_pair(test, LK_JOB(h.target, ik_hard_target, &h, "hard-t"),
+		    LK_JOB(h.sender, ik_hard_sender, &h, "hard-s"), LK_JOB_SECS);
+	lk_expect_in_time(test, h.timed_out);
 	KUNIT_EXPECT_EQ(test, h.loop_crit, 0);
 	KUNIT_EXPECT_EQ(test, h.seen_in_loop, 1);
 	KUNIT_EXPECT_EQ(test, h.ran_cpu, h.target);
@@ -350,13 +286,10 @@ static void ik_self_body(void *arg)
 static void lwkt_ipiq_send_to_self_and_bycpu(struct kunit *test)
 {
 	struct ik_self s = { .other_ran_cpu = -1 };
-	int cpus[2];
+	int cpu;
 
-	if (lk_hosted_cpus(cpus, 2) < 2)
-		kunit_skip(test, "needs 2 hosted CPUs");
-	s.other_cpu = cpus[1];
-	KUNIT_ASSERT_EQ(test, lwkt_job_run(cpus[0], TDPRI_KERN_DAEMON,
-					   ik_self_body, &s, "ipiq-self"), 0);
+	lk_need_two_cpus(test, &cpu, &s.other_cpu);
+	lk_job_run(test, cpu, TDPRI_KERN_DAEMON, ik_self_body, &s, "ipiq-self");
 	KUNIT_EXPECT_EQ(test, s.rc_self, 0);
 	KUNIT_EXPECT_EQ(test, s.ran, 1);
 	KUNIT_EXPECT_EQ(test, s.ran_cpu, s.self_cpu);
@@ -373,12 +306,12 @@ struct ik_full {
 	struct ik_sink sink;
 	struct ik_msg msgs[LWKT_IPIQ_SIZE + 1];
 	int target, sender;
-	int in_crit, release;
+	atomic_t in_crit, release;
 	int queued, rc, rc_after;
 	u64 fifofull;
 	int count_in_crit, count_after;
-	int counted;	/* count_after is taken: the sender may send again */
-	int timed_out;
+	atomic_t counted;	/* count_after is taken: send again */
+	const char *timed_out;
 };
 
 static void ik_full_target(void *arg)
@@ -387,13 +320,13 @@ static void ik_full_target(void *arg)
 	thread_t td = curthread;
 
 	crit_enter_quick(td);
-	WRITE_ONCE(f->in_crit, 1);
-	if (!ik_spin_flag(&f->release))
-		f->timed_out = 1;
+	atomic_set(&f->in_crit, 1);
+	if (!lk_spin_atomic(&f->release, 1))
+		lk_timed_out(&f->timed_out, "the sender to fill the FIFO");
 	f->count_in_crit = f->sink.count;
 	crit_exit_quick(td);
 	f->count_after = f->sink.count;
-	WRITE_ONCE(f->counted, 1);
+	atomic_set(&f->counted, 1);
 }
 
 static void ik_full_sender(void *arg)
@@ -403,9 +336,9 @@ static void ik_full_sender(void *arg)
 	u64 full;
 	int i, rc = 0;
 
-	if (!ik_wait_flag(&f->in_crit)) {
-		f->timed_out = 1;
-		WRITE_ONCE(f->release, 1);
+	if (!lk_wait_atomic(&f->in_crit, 1)) {
+		lk_timed_out(&f->timed_out, "the target to enter its crit");
+		atomic_set(&f->release, 1);
 		return;
 	}
 	full = mycpu->gd_cnt.ipiq_fifofull;
@@ -420,11 +353,12 @@ static void ik_full_sender(void *arg)
 	f->queued = i;
 	f->rc = rc;
 	f->fifofull = mycpu->gd_cnt.ipiq_fifofull - full;
-	WRITE_ONCE(f->release, 1);
+	atomic_set(&f->release, 1);
 	lwkt_wait_ipiq(t, lwkt_seq_ipiq(t));
 	/* The next message could run (hardirq) before the target counts. */
-	if (!ik_wait_flag(&f->counted))
-		f->timed_out = 1;
+	if (!lk_wait_atomic(&f->counted, 1))
+		lk_timed_out(&f->timed_out,
+			     "the target to count after its crit_exit");
 	f->rc_after = lwkt_send_ipiq_nowait(t, ik_record, &f->msgs[i]);
 	if (f->rc_after == 0)
 		lwkt_wait_ipiq(t, lwkt_seq_ipiq(t));
@@ -432,24 +366,14 @@ static void ik_full_sender(void *arg)
 
 static void lwkt_ipiq_nowait_fails_on_a_full_fifo(struct kunit *test)
 {
-	struct lwkt_job jt, js;
 	struct ik_full *f;
-	int cpus[2];
 
-	if (lk_hosted_cpus(cpus, 2) < 2)
-		kunit_skip(test, "needs 2 hosted CPUs");
-	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->target = cpus[1];
-	f->sender = cpus[0];
+	f = lk_zalloc(test, sizeof(*f));
+	lk_need_two_cpus(test, &f->sender, &f->target);
 	f->sink.cpu = f->target;
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jt, f->target, TDPRI_KERN_DAEMON,
-					     ik_full_target, f, "full-t"), 0);
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&js, f->sender, TDPRI_KERN_DAEMON,
-					     ik_full_sender, f, "full-s"), 0);
-	KUNIT_EXPECT_EQ(test, lwkt_job_wait(&js), 0);
-	KUNIT_EXPECT_EQ(test, lwkt_job_wait(&jt), 0);
-	KUNIT_EXPECT_EQ(test, f->timed_out, 0);
+	lk_run_pair(test, LK_JOB(f->target, ik_full_target, f, "full-t"),
+		    LK_JOB(f->sender, ik_full_sender, f, "full-s"), LK_JOB_SECS);
+	lk_expect_in_time(test, f->timed_out);
 	KUNIT_EXPECT_EQ(test, f->rc, -105);
 	KUNIT_EXPECT_GE(test, f->queued, LWKT_IPIQ_HIGH);
 	KUNIT_EXPECT_LE(test, f->queued, LWKT_IPIQ_SIZE);

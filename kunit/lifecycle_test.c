@@ -111,12 +111,9 @@ static void life_remote_body(void *arg)
 
 static void lwkt_lifecycle_create_on_another_cpu_runs_there(struct kunit *test)
 {
-	struct life_remote r = { .cpu = -1, .ran_on = -1, .gd_cpu = -1 };
-	unsigned int cpu;
+	struct life_remote r = { .cpu = lk_other_cpu(), .ran_on = -1,
+				 .gd_cpu = -1 };
 
-	for_each_online_cpu(cpu)
-		if (cpu != LK_CPU && lwkt_cpu_hosted(cpu))
-			r.cpu = cpu;
 	if (r.cpu < 0)
 		kunit_skip(test, "needs a second hosted CPU");
 	lk_run(test, TDPRI_KERN_DAEMON, life_remote_body, &r);
@@ -392,7 +389,7 @@ static void lwkt_lifecycle_create_from_linux_context(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, td->td_gd, lwkt_cpu_gd(want));
 	KUNIT_EXPECT_FALSE(test, td->td_flags & (TDF_RUNQ | TDF_STOPREQ));
 	lwkt_schedule(td);	/* from Linux context too */
-	wait_for_completion(&l.done);
+	lk_wait_done(test, &l.done, "the thread created from Linux to run");
 	KUNIT_EXPECT_EQ(test, l.cpu, want);
 	KUNIT_EXPECT_EQ(test, l.lwkt_cpu, want);
 	KUNIT_EXPECT_TRUE(test, l.in_lwkt_thread);

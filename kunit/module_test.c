@@ -23,6 +23,41 @@ static void mod_block_thread(void *arg)
 	lk_block();
 }
 
+/*
+ * @td, a thread of ours made by the job, not scheduled yet: note the
+ * module's refcount now, once it ran and blocked, and once it exited.
+ */
+static void mod_block_then_exit(struct mod_ctx *c, thread_t td)
+{
+	c->created = module_refcount(THIS_MODULE);
+	lwkt_schedule(td);
+	lwkt_yield();	/* it runs and blocks */
+	c->blocked = module_refcount(THIS_MODULE);
+	lwkt_schedule(td);
+	lwkt_yield();	/* it exits; our switch tail reaps it */
+	c->after = module_refcount(THIS_MODULE);
+}
+
+/*
+ * Run @body (named @name), which makes a thread of ours and hands it to
+ * mod_block_then_exit(): the thread pins the module from its creation
+ * until it is reaped, and the job's own thread pins nothing.
+ */
+static void mod_expect_pinned_while_alive(struct kunit *test,
+					  void (*body)(void *),
+					  const char *name)
+{
+	struct mod_ctx c = { .test = test };
+	int base = module_refcount(THIS_MODULE);
+
+	lk_job_run(test, LK_CPU, TDPRI_KERN_DAEMON, body, &c, name);
+	KUNIT_EXPECT_EQ(test, c.in_job, base);
+	KUNIT_EXPECT_EQ(test, c.created, base + 1);
+	KUNIT_EXPECT_EQ(test, c.blocked, base + 1);
+	KUNIT_EXPECT_EQ(test, c.after, base);
+	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), base);
+}
+
 static void mod_lwkt_body(void *arg)
 {
 	struct mod_ctx *c = arg;
@@ -33,26 +68,12 @@ static void mod_lwkt_body(void *arg)
 	td = lk_spawn(c->test, TDPRI_KERN_DAEMON, mod_block_thread, NULL, true);
 	if (!td)
 		return;
-	c->created = module_refcount(THIS_MODULE);
-	lwkt_schedule(td);
-	lwkt_yield();	/* it runs and blocks */
-	c->blocked = module_refcount(THIS_MODULE);
-	lwkt_schedule(td);
-	lwkt_yield();	/* it exits; our switch tail reaps it */
-	c->after = module_refcount(THIS_MODULE);
+	mod_block_then_exit(c, td);
 }
 
 static void lwkt_module_thread_pins_its_creator(struct kunit *test)
 {
-	struct mod_ctx c = { .test = test };
-	int base = module_refcount(THIS_MODULE);
-
-	lk_run(test, TDPRI_KERN_DAEMON, mod_lwkt_body, &c);
-	KUNIT_EXPECT_EQ(test, c.in_job, base);
-	KUNIT_EXPECT_EQ(test, c.created, base + 1);
-	KUNIT_EXPECT_EQ(test, c.blocked, base + 1);
-	KUNIT_EXPECT_EQ(test, c.after, base);
-	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), base);
+	mod_expect_pinned_while_alive(test, LK_FN(mod_lwkt_body));
 }
 
 static void mod_free_body(void *arg)
@@ -93,26 +114,12 @@ static void mod_raw_body(void *arg)
 	c->in_job = module_refcount(THIS_MODULE);
 	lwkt_set_entry(td, mod_block_thread, NULL);
 	lwkt_set_comm(td, "raw");
-	c->created = module_refcount(THIS_MODULE);
-	lwkt_schedule(td);
-	lwkt_yield();	/* it runs and blocks */
-	c->blocked = module_refcount(THIS_MODULE);
-	lwkt_schedule(td);
-	lwkt_yield();	/* it exits; our switch tail reaps it */
-	c->after = module_refcount(THIS_MODULE);
+	mod_block_then_exit(c, td);
 }
 
 static void lwkt_module_bug8_raw_alloc_path_pins_its_creator(struct kunit *test)
 {
-	struct mod_ctx c = { .test = test };
-	int base = module_refcount(THIS_MODULE);
-
-	lk_run(test, TDPRI_KERN_DAEMON, mod_raw_body, &c);
-	KUNIT_EXPECT_EQ(test, c.in_job, base);
-	KUNIT_EXPECT_EQ(test, c.created, base + 1);
-	KUNIT_EXPECT_EQ(test, c.blocked, base + 1);
-	KUNIT_EXPECT_EQ(test, c.after, base);
-	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), base);
+	mod_expect_pinned_while_alive(test, LK_FN(mod_raw_body));
 }
 
 struct mod_linux {
@@ -141,12 +148,12 @@ static void lwkt_module_pinned_by_thread_created_from_linux(struct kunit *test)
 					  TDF_STOPREQ, LK_CPU, "pin"), 0);
 	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), base + 1);
 	lwkt_schedule(td);
-	wait_for_completion(&m.started);
+	lk_wait_done(test, &m.started, "the pinning thread to start");
 	/* Runs in the host's idle loop: the thread has blocked by then. */
 	lk_settle(test, LK_CPU);
 	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), base + 1);
 	lwkt_schedule(td);
-	wait_for_completion(&m.done);
+	lk_wait_done(test, &m.done, "the pinning thread to end");
 	lk_settle(test, LK_CPU);	/* it exited and was reaped */
 	KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE), base);
 }

@@ -140,7 +140,7 @@ struct mk_x {
 	int a_ran_while_b_held;
 	u64 cont_before, cont_after;
 	int a_held_after, a_word_after, a_count_after;
-	int timed_out;
+	const char *timed_out;
 };
 
 static void mk_x_a(void *arg)
@@ -151,7 +151,8 @@ static void mk_x_a(void *arg)
 	get_mplock();
 	atomic_set(&x->a_held, 1);
 	if (!lk_spin_atomic(&x->b_tried, 1))
-		x->timed_out |= 1;
+		lk_timed_out(&x->timed_out,
+			     "B's first try_mplock() (A holds it)");
 	atomic_set(&x->a_held, 2);
 	lk_block_until(&x->wake, 1);
 	atomic_set(&x->a_ran, 1);
@@ -167,7 +168,7 @@ static void mk_x_b(void *arg)
 	u64 end;
 
 	if (!lk_wait_atomic(&x->a_held, 1)) {
-		x->timed_out |= 2;
+		lk_timed_out(&x->timed_out, "A to take the MP lock");
 		atomic_set(&x->b_tried, 1);
 		return;
 	}
@@ -176,14 +177,15 @@ static void mk_x_b(void *arg)
 		rel_mplock();
 	atomic_set(&x->b_tried, 1);
 	if (!lk_wait_atomic(&x->a_held, 2))
-		x->timed_out |= 4;
+		lk_timed_out(&x->timed_out, "A to be about to block");
 	/* A's CPU lets the lock go when it switches A out. */
 	end = ktime_get_ns() + LK_WAIT_NS;
 	while (!(x->b_try_while_blocked = try_mplock()) &&
 	       ktime_get_ns() < end)
 		cpu_relax();
 	if (!x->b_try_while_blocked) {
-		x->timed_out |= 8;
+		lk_timed_out(&x->timed_out,
+			     "B's try_mplock() to succeed while A is blocked");
 		atomic_set(&x->wake, 1);
 		lwkt_schedule(x->a);
 		return;
@@ -192,37 +194,24 @@ static void mk_x_b(void *arg)
 	x->cont_before = mk_contention(x->cpu_a);
 	atomic_set(&x->wake, 1);
 	lwkt_schedule(x->a);
-	end = ktime_get_ns() + LK_WAIT_NS;
-	while (mk_contention(x->cpu_a) == x->cont_before &&
-	       ktime_get_ns() < end)
-		cpu_relax();
+	lk_spin_changed(&lwkt_cpu_gd(x->cpu_a)->gd_cnt.mplock_contention_count,
+			x->cont_before);
 	lk_busy_ms(20);
 	x->a_ran_while_b_held = atomic_read(&x->a_ran);
 	x->cont_after = mk_contention(x->cpu_a);
 	rel_mplock();
 	if (!lk_wait_atomic(&x->a_ran, 1))
-		x->timed_out |= 16;
+		lk_timed_out(&x->timed_out, "A to run again once B let go");
 }
 
 static void lwkt_mplock_blocked_holder_and_skip(struct kunit *test)
 {
-	struct lwkt_job ja, jb;
-	struct mk_x *x;
-	int cpus[2];
+	struct mk_x *x = lk_zalloc(test, sizeof(*x));
 
-	if (lk_hosted_cpus(cpus, 2) < 2)
-		kunit_skip(test, "needs 2 hosted CPUs");
-	x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, x);
-	x->cpu_a = cpus[0];
-	x->cpu_b = cpus[1];
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&ja, x->cpu_a, TDPRI_KERN_DAEMON,
-					     mk_x_a, x, "mk-a"), 0);
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jb, x->cpu_b, TDPRI_KERN_DAEMON,
-					     mk_x_b, x, "mk-b"), 0);
-	lk_job_wait_bounded(test, &jb, MK_JOB_SECS, "mk-b");
-	lk_job_wait_bounded(test, &ja, MK_JOB_SECS, "mk-a");
-	KUNIT_EXPECT_EQ(test, x->timed_out, 0);
+	lk_need_two_cpus(test, &x->cpu_a, &x->cpu_b);
+	lk_run_pair(test, LK_JOB(x->cpu_a, mk_x_a, x, "mk-a"),
+		    LK_JOB(x->cpu_b, mk_x_b, x, "mk-b"), MK_JOB_SECS);
+	lk_expect_in_time(test, x->timed_out);
 	KUNIT_EXPECT_EQ(test, x->b_try_while_held, 0);
 	KUNIT_EXPECT_EQ(test, x->b_try_while_blocked, 1);
 	KUNIT_EXPECT_EQ(test, x->b_word, x->cpu_b);
@@ -243,27 +232,23 @@ struct mk_st {
 	int ncpus;
 	int iters;
 	atomic_t started;
-	int owner;		/* CPU inside, -1 outside */
-	u64 a, b;
+	struct lk_excl x;	/* inside: CPU + 1 */
 	int bad_owner[MK_MAXCPU], bad_pair[MK_MAXCPU];
 	int bad_word[MK_MAXCPU], bad_count[MK_MAXCPU];
 	int done[MK_MAXCPU];
 	int leftover[MK_MAXCPU];
-};
-
-struct mk_st_arg {
-	struct mk_st *s;
-	int id;
+	const char *timed_out;
 };
 
 static void mk_st_body(void *arg)
 {
-	struct mk_st_arg *sa = arg;
-	struct mk_st *s = sa->s;
+	struct lk_arg *sa = arg;
+	struct mk_st *s = sa->ctx;
 	int me = smp_processor_id(), id = sa->id, i;
 
 	atomic_inc(&s->started);
-	lk_wait_atomic(&s->started, s->ncpus);
+	if (!lk_wait_atomic(&s->started, s->ncpus))
+		lk_timed_out(&s->timed_out, "the other CPUs' threads to start");
 	for (i = 0; i < s->iters; i++) {
 		get_mplock();
 		if (i & 1)
@@ -272,17 +257,8 @@ static void mk_st_body(void *arg)
 			s->bad_word[id]++;
 		if (curthread->td_mpcount != 1 + (i & 1))
 			s->bad_count[id]++;
-		if (READ_ONCE(s->owner) != -1)
-			s->bad_owner[id]++;
-		WRITE_ONCE(s->owner, me);
-		if (READ_ONCE(s->a) != READ_ONCE(s->b))
-			s->bad_pair[id]++;
-		WRITE_ONCE(s->a, s->a + 1);
-		cpu_relax();
-		WRITE_ONCE(s->b, s->b + 1);
-		if (READ_ONCE(s->owner) != me)
-			s->bad_owner[id]++;
-		WRITE_ONCE(s->owner, -1);
+		lk_excl_check(&s->x, me + 1, &s->bad_owner[id],
+			      &s->bad_pair[id]);
 		if (i & 1)
 			rel_mplock();
 		rel_mplock();
@@ -295,31 +271,25 @@ static void mk_st_body(void *arg)
 
 static void lwkt_mplock_contention_across_cpus(struct kunit *test)
 {
-	struct mk_st_arg args[MK_MAXCPU];
-	struct lwkt_job jobs[MK_MAXCPU];
+	struct lk_arg args[MK_MAXCPU];
+	struct lk_job jobs[MK_MAXCPU];
 	u64 c0 = 0, c1 = 0;
 	struct mk_st *s;
 	int i;
 
-	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, s);
+	s = lk_zalloc(test, sizeof(*s));
 	s->ncpus = lk_hosted_cpus(s->cpus, MK_MAXCPU);
 	if (s->ncpus < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
 	s->iters = MK_ITERS;
-	s->owner = -1;
 	for (i = 0; i < s->ncpus; i++)
 		c0 += mk_contention(s->cpus[i]);
 	for (i = 0; i < s->ncpus; i++) {
-		args[i].s = s;
-		args[i].id = i;
-		KUNIT_ASSERT_EQ(test, lwkt_job_start(&jobs[i], s->cpus[i],
-						     TDPRI_KERN_DAEMON,
-						     mk_st_body, &args[i],
-						     "mk-stress"), 0);
+		args[i] = (struct lk_arg){ .ctx = s, .id = i };
+		jobs[i] = LK_JOB(s->cpus[i], mk_st_body, &args[i], "mk-stress");
 	}
-	for (i = 0; i < s->ncpus; i++)
-		lk_job_wait_bounded(test, &jobs[i], MK_JOB_SECS, "mk-stress");
+	lk_jobs_run(test, jobs, s->ncpus, MK_JOB_SECS);
+	lk_expect_in_time(test, s->timed_out);
 	for (i = 0; i < s->ncpus; i++)
 		c1 += mk_contention(s->cpus[i]);
 	for (i = 0; i < s->ncpus; i++) {
@@ -330,8 +300,8 @@ static void lwkt_mplock_contention_across_cpus(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, s->bad_count[i], 0);
 		KUNIT_EXPECT_EQ(test, s->leftover[i], 0);
 	}
-	KUNIT_EXPECT_EQ(test, s->a, (u64)s->ncpus * s->iters);
-	KUNIT_EXPECT_EQ(test, s->b, (u64)s->ncpus * s->iters);
+	KUNIT_EXPECT_EQ(test, s->x.a, (u64)s->ncpus * s->iters);
+	KUNIT_EXPECT_EQ(test, s->x.b, (u64)s->ncpus * s->iters);
 	KUNIT_EXPECT_EQ(test, mk_word(), LWKT_MP_FREE);
 	kunit_info(test, "%d CPUs x %d: mplock_contention_count +%llu\n",
 		   s->ncpus, s->iters, c1 - c0);

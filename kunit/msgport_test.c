@@ -20,7 +20,6 @@
 
 #include "lwkt_kunit.h"
 
-#define MP_TIMEOUT_NS	(10 * NSEC_PER_SEC)
 #define MP_JOB_SECS	120
 #define MP_NASYNC	16
 
@@ -29,35 +28,6 @@ enum { MP_QUIT = 1, MP_ECHO, MP_WAIT_ABORT, MP_FORWARD };
 #define MP_ECHO_ERR	5	/* the error an echo is replied with */
 #define MP_ABORTED_ERR	7	/* in service, seen aborted */
 #define MP_NOT_ABORTED_ERR 9	/* in service, not aborted in time */
-
-static bool mp_wait(atomic_t *v, int n)
-{
-	u64 end = ktime_get_ns() + MP_TIMEOUT_NS;
-
-	while (atomic_read(v) < n) {
-		if (ktime_get_ns() > end)
-			return false;
-		lwkt_yield();
-		cpu_relax();
-		cond_resched();
-	}
-	return true;
-}
-
-/* Block until someone schedules us and *@v >= @n. */
-static void mp_block_until(atomic_t *v, int n)
-{
-	thread_t td = curthread;
-
-	while (atomic_read(v) < n) {
-		crit_enter_quick(td);
-		if (atomic_read(v) < n) {
-			lwkt_deschedule_self(td);
-			lwkt_switch();
-		}
-		crit_exit_quick(td);
-	}
-}
 
 static u32 mp_flags(struct lwkt_msg *msg)
 {
@@ -81,7 +51,6 @@ struct mp_srv {
 	int rx_async;		/* received with ASYNC */
 	u32 rx_service_flags;	/* the MP_WAIT_ABORT message, at receipt */
 	int null_waits;
-	int timed_out;
 };
 
 /* Let a held server go (from LWKT or Linux context). */
@@ -112,7 +81,7 @@ static void mp_server(void *arg)
 	 * its CPU's idle loop, which a yielding thread never lets run.
 	 */
 	if (s->hold)
-		mp_block_until(&s->go, 1);
+		lk_block_until(&s->go, 1);
 	while (!s->quit) {
 		msg = lwkt_waitport(s->port);
 		if (!msg) {
@@ -174,10 +143,11 @@ struct mp_case {
 	int bad_ret, bad_result, bad_flags, done;
 	int collected, dup, leftover;
 	/* aborts */
+	u32 send_flags;		/* mp_abort_service_client()'s message */
 	int abort_ret, abort_queued_seen;
 	u32 abort_flags, flags_after_late_abort;
 	int quit_ret;
-	int timed_out;
+	const char *timed_out;
 };
 
 static void mp_init(struct mp_case *c, struct lwkt_msg *msg, u32 cmd,
@@ -204,8 +174,8 @@ static void mp_finish(struct mp_case *c)
 
 static bool mp_start(struct mp_case *c)
 {
-	if (!mp_wait(&c->srv.ready, 1)) {
-		c->timed_out |= 0x100;
+	if (!lk_wait_atomic(&c->srv.ready, 1)) {
+		lk_timed_out(&c->timed_out, "the server to be ready");
 		return false;
 	}
 	return true;
@@ -241,21 +211,20 @@ static void mp_domsg_client(void *arg)
 static void mp_run(struct kunit *test, struct mp_case *c, int cpu_s,
 		   void (*client)(void *))
 {
-	struct lwkt_job js, jc;
+	struct lk_job j[2] = {
+		LK_JOB(cpu_s, mp_server, &c->srv, "mp-server"),
+		LK_JOB(c->cpu_c, client, c, "mp-client"),
+	};
 
 	c->srv.cpu = cpu_s;
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&js, cpu_s, TDPRI_KERN_DAEMON,
-					     mp_server, &c->srv, "mp-server"), 0);
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jc, c->cpu_c, TDPRI_KERN_DAEMON,
-					     client, c, "mp-client"), 0);
-	lk_job_wait_bounded(test, &jc, MP_JOB_SECS, "mp-client");
+	lk_jobs_start(test, j, 2);
+	lk_jobs_wait(test, &j[1], 1, MP_JOB_SECS);
 	if (c->srv.hold && !atomic_read(&c->srv.go)) {
 		/* The client gave up early: let the server go too. */
 		mp_release(&c->srv);
 	}
-	lk_job_wait_bounded(test, &js, MP_JOB_SECS, "mp-server");
-	KUNIT_EXPECT_EQ(test, c->timed_out, 0);
-	KUNIT_EXPECT_EQ(test, c->srv.timed_out, 0);
+	lk_jobs_wait(test, &j[0], 1, MP_JOB_SECS);
+	lk_expect_in_time(test, c->timed_out);
 	KUNIT_EXPECT_EQ(test, c->srv.quit, 1);
 	KUNIT_EXPECT_EQ(test, c->quit_ret, 0);
 	KUNIT_EXPECT_EQ(test, c->srv.wrong_cpu, 0);
@@ -277,11 +246,10 @@ static struct mp_case *mp_case_new(struct kunit *test, bool remote,
 	n = lk_hosted_cpus(cpus, 2);
 	if (remote && n < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
-	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, c);
+	c = lk_zalloc(test, sizeof(*c));
 	c->cpu_c = cpus[0];
 	*cpu_s = remote ? cpus[1] : cpus[0];
-	c->srv.abort_wait_ns = MP_TIMEOUT_NS;
+	c->srv.abort_wait_ns = LK_WAIT_NS;
 	return c;
 }
 
@@ -361,7 +329,8 @@ static void mp_sendmsg_client(void *arg)
 		int k;
 
 		if (!m) {
-			c->timed_out |= 1;
+			lk_timed_out(&c->timed_out,
+				     "a reply on our port (waitport gave none)");
 			break;
 		}
 		k = m - c->msgs;
@@ -423,7 +392,7 @@ static void mp_abort_queued_client(void *arg)
 	mp_init(c, msg, MP_ECHO, 1, MSGF_ABORTABLE);
 	lwkt_sendmsg(c->srv.port, msg);
 	/* Remote: the put travels by IPI. */
-	end = ktime_get_ns() + MP_TIMEOUT_NS;
+	end = ktime_get_ns() + LK_WAIT_NS;
 	while (!(mp_flags(msg) & MSGF_QUEUED) && ktime_get_ns() < end) {
 		lwkt_yield();
 		cpu_relax();
@@ -475,6 +444,7 @@ static void lwkt_msgport_abort_queued_remote(struct kunit *test)
  * the abort. A message sent without MSGF_ABORTABLE is left alone ---
  */
 
+/* Abort an MP_WAIT_ABORT message in service, sent with c->send_flags. */
 static void mp_abort_service_client(void *arg)
 {
 	struct mp_case *c = arg;
@@ -482,15 +452,18 @@ static void mp_abort_service_client(void *arg)
 
 	if (!mp_start(c))
 		return;
-	mp_init(c, msg, MP_WAIT_ABORT, 1, MSGF_ABORTABLE);
+	mp_init(c, msg, MP_WAIT_ABORT, 1, c->send_flags);
 	lwkt_sendmsg(c->srv.port, msg);
-	if (!mp_wait(&c->srv.in_service, 1))
-		c->timed_out |= 1;
-	lwkt_abortmsg(msg);
+	if (!lk_wait_atomic(&c->srv.in_service, 1))
+		lk_timed_out(&c->timed_out, "the server to take the message");
+	lwkt_abortmsg(msg);	/* seen by the server; unless not ABORTABLE */
 	c->abort_ret = lwkt_waitmsg(msg);
 	c->abort_flags = mp_flags(msg);
-	lwkt_abortmsg(msg);
-	c->flags_after_late_abort = mp_flags(msg);
+	if (c->send_flags & MSGF_ABORTABLE) {
+		/* Replied: a second abort is too late and changes nothing. */
+		lwkt_abortmsg(msg);
+		c->flags_after_late_abort = mp_flags(msg);
+	}
 	mp_finish(c);
 }
 
@@ -500,6 +473,7 @@ static void mp_abort_service(struct kunit *test, bool remote)
 	int cpu_s;
 
 	c = mp_case_new(test, remote, &cpu_s);
+	c->send_flags = MSGF_ABORTABLE;
 	mp_run(test, c, cpu_s, mp_abort_service_client);
 	KUNIT_EXPECT_EQ(test, c->abort_ret, MP_ABORTED_ERR);
 	KUNIT_EXPECT_EQ(test, c->abort_flags & (MSGF_ABORTED | MSGF_DONE |
@@ -524,23 +498,6 @@ static void lwkt_msgport_abort_in_service_remote(struct kunit *test)
 	mp_abort_service(test, true);
 }
 
-static void mp_abort_unabortable_client(void *arg)
-{
-	struct mp_case *c = arg;
-	struct lwkt_msg *msg = &c->msgs[0];
-
-	if (!mp_start(c))
-		return;
-	mp_init(c, msg, MP_WAIT_ABORT, 1, 0);
-	lwkt_sendmsg(c->srv.port, msg);
-	if (!mp_wait(&c->srv.in_service, 1))
-		c->timed_out |= 1;
-	lwkt_abortmsg(msg);	/* not ABORTABLE: nothing happens */
-	c->abort_ret = lwkt_waitmsg(msg);
-	c->abort_flags = mp_flags(msg);
-	mp_finish(c);
-}
-
 static void lwkt_msgport_abort_not_abortable(struct kunit *test)
 {
 	struct mp_case *c;
@@ -549,7 +506,7 @@ static void lwkt_msgport_abort_not_abortable(struct kunit *test)
 	c = mp_case_new(test, true, &cpu_s);
 	/* The server gives the abort this long to arrive (it must not). */
 	c->srv.abort_wait_ns = 100 * NSEC_PER_MSEC;
-	mp_run(test, c, cpu_s, mp_abort_unabortable_client);
+	mp_run(test, c, cpu_s, mp_abort_service_client);
 	KUNIT_EXPECT_EQ(test, c->abort_ret, MP_NOT_ABORTED_ERR);
 	KUNIT_EXPECT_EQ(test, c->abort_flags & MSGF_ABORTED, 0u);
 	KUNIT_EXPECT_EQ(test, c->srv.served, 2);
@@ -576,8 +533,10 @@ static void mp_fwd_client(void *arg)
 	int i, ret;
 	u32 fl;
 
-	if (!mp_start(c) || !mp_wait(&f->b.ready, 1)) {
-		c->timed_out |= 0x200;
+	if (!mp_start(c))
+		return;
+	if (!lk_wait_atomic(&f->b.ready, 1)) {
+		lk_timed_out(&c->timed_out, "server B to be ready");
 		return;
 	}
 	c->srv.fwd_port = f->b.port;
@@ -603,21 +562,17 @@ static void mp_fwd_client(void *arg)
 
 static void lwkt_msgport_forward_reply_goes_to_sender(struct kunit *test)
 {
-	struct lwkt_job jb;
-	struct mp_fwd *f;
-	int cpus[2];
+	struct lk_job jb;
+	struct mp_fwd *f = lk_zalloc(test, sizeof(*f));
+	int cpu_a;
 
-	if (lk_hosted_cpus(cpus, 2) < 2)
-		kunit_skip(test, "needs 2 hosted CPUs");
-	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	f->c.cpu_c = cpus[0];
+	lk_need_two_cpus(test, &f->c.cpu_c, &cpu_a);
 	f->c.rounds = 100;
-	f->b.cpu = cpus[0];
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jb, cpus[0], TDPRI_KERN_DAEMON,
-					     mp_server, &f->b, "mp-server-b"), 0);
-	mp_run(test, &f->c, cpus[1], mp_fwd_client);
-	lk_job_wait_bounded(test, &jb, MP_JOB_SECS, "mp-server-b");
+	f->b.cpu = f->c.cpu_c;
+	jb = LK_JOB(f->b.cpu, mp_server, &f->b, "mp-server-b");
+	lk_jobs_start(test, &jb, 1);
+	mp_run(test, &f->c, cpu_a, mp_fwd_client);
+	lk_jobs_wait(test, &jb, 1, MP_JOB_SECS);
 	KUNIT_EXPECT_EQ(test, f->c.done, f->c.rounds);
 	KUNIT_EXPECT_EQ(test, f->c.bad_ret, 0);
 	KUNIT_EXPECT_EQ(test, f->c.bad_result, 0);

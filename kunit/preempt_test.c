@@ -43,6 +43,20 @@ struct preempt_ctx {
 	bool preempted_seen;
 };
 
+/*
+ * Run @body (named @name) on @c, a fresh context for @test; unless @order
+ * is NULL, the order its threads logged must be @order.
+ */
+static void preempt_run(struct kunit *test, struct preempt_ctx *c,
+			void (*body)(void *), const char *name,
+			const char *order)
+{
+	*c = (struct preempt_ctx){ .test = test };
+	lk_job_run(test, LK_CPU, TDPRI_KERN_DAEMON, body, c, name);
+	if (order)
+		KUNIT_EXPECT_STREQ(test, c->log.s, order);
+}
+
 static void preempt_hit_thread(void *arg)
 {
 	struct preempt_ctx *c = arg;
@@ -77,10 +91,9 @@ static void preempt_hit_body(void *arg)
 
 static void lwkt_preempt_hit_runs_at_once_and_resumes(struct kunit *test)
 {
-	struct preempt_ctx c = { .test = test };
+	struct preempt_ctx c;
 
-	lk_run(test, TDPRI_KERN_DAEMON, preempt_hit_body, &c);
-	KUNIT_EXPECT_STREQ(test, c.log.s, "pbP");
+	preempt_run(test, &c, LK_FN(preempt_hit_body), "pbP");
 	KUNIT_EXPECT_TRUE(test, c.preempted_seen);
 	KUNIT_EXPECT_TRUE(test, c.lock_seen);
 	KUNIT_EXPECT_EQ(test, c.s1.hit, c.s0.hit + 1);
@@ -97,15 +110,25 @@ static void preempt_log_p(void *arg)
 	lk_latch_done(&c->l);
 }
 
+/*
+ * The counters into c->s0, and a preemptor at TDPRI_INT_LOW that logs 'p'
+ * and counts c->l down when it runs; NULL if it could not be made.
+ */
+static thread_t preempt_p(struct preempt_ctx *c)
+{
+	lk_latch_init(&c->l, 1);
+	c->s0 = preempt_now();
+	return preemptor(c->test, TDPRI_INT_LOW, preempt_log_p, c);
+}
+
 static void preempt_desched_body(void *arg)
 {
 	struct preempt_ctx *c = arg;
 	thread_t self = curthread;
-	thread_t p = preemptor(c->test, TDPRI_INT_LOW, preempt_log_p, c);
+	thread_t p = preempt_p(c);
 
 	if (!p)
 		return;
-	lk_latch_init(&c->l, 1);
 	crit_enter();
 	lwkt_deschedule_self(self);
 	crit_exit();
@@ -117,10 +140,9 @@ static void preempt_desched_body(void *arg)
 
 static void lwkt_preempt_even_a_descheduled_thread(struct kunit *test)
 {
-	struct preempt_ctx c = { .test = test };
+	struct preempt_ctx c;
 
-	lk_run(test, TDPRI_KERN_DAEMON, preempt_desched_body, &c);
-	KUNIT_EXPECT_STREQ(test, c.log.s, "pb");
+	preempt_run(test, &c, LK_FN(preempt_desched_body), "pb");
 }
 
 static void preempt_log_id(void *arg)
@@ -156,10 +178,9 @@ static void preempt_not_higher_body(void *arg)
 
 static void lwkt_preempt_miss_when_not_higher(struct kunit *test)
 {
-	struct preempt_ctx c = { .test = test };
+	struct preempt_ctx c;
 
-	lk_run(test, TDPRI_KERN_DAEMON, preempt_not_higher_body, &c);
-	KUNIT_EXPECT_STREQ(test, c.log.s, "bel");
+	preempt_run(test, &c, LK_FN(preempt_not_higher_body), "bel");
 	KUNIT_EXPECT_EQ(test, c.s1.miss, c.s0.miss + 2);
 	KUNIT_EXPECT_EQ(test, c.s1.hit, c.s0.hit);
 	KUNIT_EXPECT_FALSE(test, c.flag);
@@ -168,11 +189,8 @@ static void lwkt_preempt_miss_when_not_higher(struct kunit *test)
 static void preempt_crit_body(void *arg)
 {
 	struct preempt_ctx *c = arg;
-	thread_t p;
+	thread_t p = preempt_p(c);
 
-	lk_latch_init(&c->l, 1);
-	c->s0 = preempt_now();
-	p = preemptor(c->test, TDPRI_INT_LOW, preempt_log_p, c);
 	if (!p)
 		return;
 	crit_enter();	/* one level more than lwkt_schedule()'s own */
@@ -187,10 +205,9 @@ static void preempt_crit_body(void *arg)
 
 static void lwkt_preempt_miss_when_caller_holds_more_crit(struct kunit *test)
 {
-	struct preempt_ctx c = { .test = test };
+	struct preempt_ctx c;
 
-	lk_run(test, TDPRI_KERN_DAEMON, preempt_crit_body, &c);
-	KUNIT_EXPECT_STREQ(test, c.log.s, "cpa");
+	preempt_run(test, &c, LK_FN(preempt_crit_body), "cpa");
 	KUNIT_EXPECT_EQ(test, c.s1.miss, c.s0.miss + 1);
 	KUNIT_EXPECT_TRUE(test, c.flag);
 	KUNIT_EXPECT_EQ(test, c.s2.hit, c.s0.hit);
@@ -199,11 +216,8 @@ static void lwkt_preempt_miss_when_caller_holds_more_crit(struct kunit *test)
 static void preempt_critpri_body(void *arg)
 {
 	struct preempt_ctx *c = arg;
-	thread_t p;
+	thread_t p = preempt_p(c);
 
-	lk_latch_init(&c->l, 1);
-	c->s0 = preempt_now();
-	p = preemptor(c->test, TDPRI_INT_LOW, preempt_log_p, c);
 	if (!p)
 		return;
 	/* Two levels held, and the caller says it owns two: allowed. */
@@ -218,10 +232,9 @@ static void preempt_critpri_body(void *arg)
 
 static void lwkt_preempt_critpri_is_the_callers_allowance(struct kunit *test)
 {
-	struct preempt_ctx c = { .test = test };
+	struct preempt_ctx c;
 
-	lk_run(test, TDPRI_KERN_DAEMON, preempt_critpri_body, &c);
-	KUNIT_EXPECT_STREQ(test, c.log.s, "pb");
+	preempt_run(test, &c, LK_FN(preempt_critpri_body), "pb");
 	KUNIT_EXPECT_EQ(test, c.s1.hit, c.s0.hit + 1);
 }
 
@@ -387,9 +400,9 @@ static void preempt_back_body(void *arg)
 
 static void lwkt_preempt_weird_when_current_is_preempted(struct kunit *test)
 {
-	struct preempt_ctx c = { .test = test };
+	struct preempt_ctx c;
 
-	lk_run(test, TDPRI_KERN_DAEMON, preempt_back_body, &c);
+	preempt_run(test, &c, LK_FN(preempt_back_body), NULL);
 	KUNIT_EXPECT_EQ(test, c.s1.weird, c.s0.weird + 1);
 	KUNIT_EXPECT_EQ(test, c.s1.hit, c.s0.hit + 1);
 	KUNIT_EXPECT_TRUE(test, c.flag);
@@ -426,10 +439,9 @@ static void preempt_nested_body(void *arg)
 
 static void lwkt_preempt_nested_unwinds_in_order(struct kunit *test)
 {
-	struct preempt_ctx c = { .test = test };
+	struct preempt_ctx c;
 
-	lk_run(test, TDPRI_KERN_DAEMON, preempt_nested_body, &c);
-	KUNIT_EXPECT_STREQ(test, c.log.s, "pqet");
+	preempt_run(test, &c, LK_FN(preempt_nested_body), "pqet");
 	KUNIT_EXPECT_EQ(test, c.s1.hit, c.s0.hit + 2);
 }
 
@@ -438,14 +450,11 @@ static DEFINE_SPINLOCK(preempt_lock);
 static void preempt_refused_body(void *arg)
 {
 	struct preempt_ctx *c = arg;
+	thread_t p = preempt_p(c);
 	u64 refused0, refused1;
-	thread_t p;
 
-	lk_latch_init(&c->l, 1);
-	p = preemptor(c->test, TDPRI_INT_LOW, preempt_log_p, c);
 	if (!p)
 		return;
-	c->s0 = preempt_now();
 	refused0 = lk_cnt()->switch_refused;
 	/*
 	 * The preemption is refused, and so is the reschedule at
@@ -466,13 +475,12 @@ static void preempt_refused_body(void *arg)
 
 static void lwkt_preempt_miss_when_the_host_refuses(struct kunit *test)
 {
-	struct preempt_ctx c = { .test = test };
+	struct preempt_ctx c;
 
-	lk_run(test, TDPRI_KERN_DAEMON, preempt_refused_body, &c);
+	preempt_run(test, &c, LK_FN(preempt_refused_body), "rpa");
 	KUNIT_EXPECT_EQ(test, c.s1.miss, c.s0.miss + 1);
 	KUNIT_EXPECT_EQ(test, c.s1.hit, c.s0.hit);
 	KUNIT_EXPECT_TRUE(test, c.flag);
-	KUNIT_EXPECT_STREQ(test, c.log.s, "rpa");
 }
 
 static struct kunit_case lwkt_preempt_cases[] = {

@@ -12,7 +12,29 @@ struct prio_ctx {
 	struct lk_log log;
 	struct lk_arg args[6];
 	int checkpri;
+	char other;		/* what prio_log_other() logs */
 };
+
+/*
+ * Run @body (named @name) on @p, a fresh context for @test: the order its
+ * threads logged must be @order.
+ */
+static void prio_run(struct kunit *test, struct prio_ctx *p,
+		     void (*body)(void *), const char *name, const char *order)
+{
+	*p = (struct prio_ctx){ .test = test };
+	lk_job_run(test, LK_CPU, TDPRI_KERN_DAEMON, body, p, name);
+	KUNIT_EXPECT_STREQ(test, p->log.s, order);
+}
+
+/* The other thread of a case: logs p->other, counts p->l down. */
+static void prio_log_other(void *arg)
+{
+	struct prio_ctx *p = arg;
+
+	lk_log(&p->log, p->other);
+	lk_latch_done(&p->l);
+}
 
 static void prio_rr_thread(void *arg)
 {
@@ -52,18 +74,9 @@ static void prio_rr_body(void *arg)
 
 static void lwkt_prio_strict_priority_with_round_robin(struct kunit *test)
 {
-	struct prio_ctx p = { .test = test };
+	struct prio_ctx p;
 
-	lk_run(test, TDPRI_KERN_DAEMON, prio_rr_body, &p);
-	KUNIT_EXPECT_STREQ(test, p.log.s, "BCBCBCxyxyxyababab");
-}
-
-static void prio_log_h(void *arg)
-{
-	struct prio_ctx *p = arg;
-
-	lk_log(&p->log, 'h');
-	lk_latch_done(&p->l);
+	prio_run(test, &p, LK_FN(prio_rr_body), "BCBCBCxyxyxyababab");
 }
 
 static void prio_higher_body(void *arg)
@@ -71,18 +84,18 @@ static void prio_higher_body(void *arg)
 	struct prio_ctx *p = arg;
 
 	lk_latch_init(&p->l, 1);
-	lk_spawn(p->test, TDPRI_SOFT_NORM, prio_log_h, p, false);
+	p->other = 'h';
+	lk_spawn(p->test, TDPRI_SOFT_NORM, prio_log_other, p, false);
 	lk_log(&p->log, 'c');
 	lk_latch_wait(&p->l);
 }
 
 static void lwkt_prio_higher_scheduled_from_lower_runs_at_once(struct kunit *test)
 {
-	struct prio_ctx p = { .test = test };
+	struct prio_ctx p;
 
 	/* lwkt_schedule() asked for a reschedule; its own crit_exit did it. */
-	lk_run(test, TDPRI_KERN_DAEMON, prio_higher_body, &p);
-	KUNIT_EXPECT_STREQ(test, p.log.s, "hc");
+	prio_run(test, &p, LK_FN(prio_higher_body), "hc");
 }
 
 static void prio_noresched_body(void *arg)
@@ -91,7 +104,8 @@ static void prio_noresched_body(void *arg)
 	thread_t td;
 
 	lk_latch_init(&p->l, 1);
-	td = lk_spawn(p->test, TDPRI_SOFT_NORM, prio_log_h, p, true);
+	p->other = 'h';
+	td = lk_spawn(p->test, TDPRI_SOFT_NORM, prio_log_other, p, true);
 	if (!td)
 		return;
 	td->td_flags |= TDF_NORESCHED;
@@ -103,10 +117,9 @@ static void prio_noresched_body(void *arg)
 
 static void lwkt_prio_noresched_defers_the_switch(struct kunit *test)
 {
-	struct prio_ctx p = { .test = test };
+	struct prio_ctx p;
 
-	lk_run(test, TDPRI_KERN_DAEMON, prio_noresched_body, &p);
-	KUNIT_EXPECT_STREQ(test, p.log.s, "ch");
+	prio_run(test, &p, LK_FN(prio_noresched_body), "ch");
 	KUNIT_EXPECT_EQ(test, p.checkpri, 1);
 }
 
@@ -198,21 +211,14 @@ static void lwkt_setpri_requeues_at_the_tail(struct kunit *test)
 	lk_run(test, TDPRI_KERN_DAEMON, setpri_requeue_body, test);
 }
 
-static void prio_log_x(void *arg)
-{
-	struct prio_ctx *p = arg;
-
-	lk_log(&p->log, 'x');
-	lk_latch_done(&p->l);
-}
-
 static void setpri_noswitch_body(void *arg)
 {
 	struct prio_ctx *p = arg;
 	thread_t x;
 
 	lk_latch_init(&p->l, 1);
-	x = lk_spawn(p->test, TDPRI_KERN_USER, prio_log_x, p, false);
+	p->other = 'x';
+	x = lk_spawn(p->test, TDPRI_KERN_USER, prio_log_other, p, false);
 	if (!x)
 		return;
 	lwkt_setpri(x, TDPRI_SOFT_NORM);	/* now above us */
@@ -227,10 +233,9 @@ static void setpri_noswitch_body(void *arg)
 
 static void lwkt_setpri_never_switches_by_itself(struct kunit *test)
 {
-	struct prio_ctx p = { .test = test };
+	struct prio_ctx p;
 
-	lk_run(test, TDPRI_KERN_DAEMON, setpri_noswitch_body, &p);
-	KUNIT_EXPECT_STREQ(test, p.log.s, "12x3");
+	prio_run(test, &p, LK_FN(setpri_noswitch_body), "12x3");
 	KUNIT_EXPECT_EQ(test, p.checkpri, 1);
 }
 
@@ -239,7 +244,8 @@ static void setpri_lower_self_body(void *arg)
 	struct prio_ctx *p = arg;
 
 	lk_latch_init(&p->l, 1);
-	lk_spawn(p->test, TDPRI_KERN_USER, prio_log_x, p, false);
+	p->other = 'x';
+	lk_spawn(p->test, TDPRI_KERN_USER, prio_log_other, p, false);
 	lwkt_setpri_self(TDPRI_USER_NORM);
 	lk_log(&p->log, 'l');
 	p->checkpri = lwkt_checkpri_self();
@@ -248,10 +254,9 @@ static void setpri_lower_self_body(void *arg)
 
 static void lwkt_setpri_self_lowering_does_not_switch(struct kunit *test)
 {
-	struct prio_ctx p = { .test = test };
+	struct prio_ctx p;
 
-	lk_run(test, TDPRI_KERN_DAEMON, setpri_lower_self_body, &p);
-	KUNIT_EXPECT_STREQ(test, p.log.s, "lx");
+	prio_run(test, &p, LK_FN(setpri_lower_self_body), "lx");
 	KUNIT_EXPECT_EQ(test, p.checkpri, 1);
 }
 

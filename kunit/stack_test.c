@@ -101,7 +101,8 @@ static void lwkt_stack_is_the_hosts_in_the_idle_loop(struct kunit *test)
 
 	/* An LWKT thread ran last, so the host switched stacks back. */
 	lk_run(test, TDPRI_KERN_DAEMON, stack_body, &t);
-	KUNIT_ASSERT_EQ(test, lwkt_host_call(LK_CPU, &s.call), 0);
+	KUNIT_ASSERT_EQ(test, lk_host_call(test, LK_CPU, &s.call,
+					   "an idle host call"), 0);
 	KUNIT_EXPECT_TRUE(test, s.is_idle);
 	KUNIT_EXPECT_PTR_EQ(test, s.stack_page, (void *)s.idle_kstack);
 	KUNIT_EXPECT_PTR_NE(test, s.idle_kstack, t.kstack);

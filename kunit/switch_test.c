@@ -86,20 +86,20 @@ static void switch_idle_body(void *arg)
 static void lwkt_switch_idle_runs_when_nothing_is_runnable(struct kunit *test)
 {
 	struct switch_idle s = {};
-	struct lwkt_job job;
+	struct lk_job job = LK_JOB(LK_CPU, switch_idle_body, &s, "sleeper");
 	int i;
 
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&job, LK_CPU, TDPRI_KERN_DAEMON,
-					     switch_idle_body, &s, "sleeper"), 0);
+	lk_jobs_start(test, &job, 1);
 	for (i = 0; i < 5000 && !READ_ONCE(s.sleeper); i++)
 		usleep_range(2000, 4000);
-	KUNIT_ASSERT_NOT_NULL(test, READ_ONCE(s.sleeper));
+	KUNIT_ASSERT_NOT_NULL_MSG(test, READ_ONCE(s.sleeper),
+				  "the sleeper did not start in time");
 	/*
 	 * From Linux context, so through the host's call queue, which runs
 	 * in its idle loop: the sleeper has switched away by then.
 	 */
 	lwkt_schedule(s.sleeper);
-	KUNIT_ASSERT_EQ(test, lwkt_job_wait(&job), 0);
+	KUNIT_ASSERT_EQ(test, lk_jobs_wait(test, &job, 1, LK_JOB_SECS), 0);
 	KUNIT_EXPECT_GT(test, s.idle_after, s.idle_before);
 	KUNIT_EXPECT_TRUE(test, s.same_thread);
 }

@@ -213,12 +213,8 @@ static void thread_remote_body(void *arg)
 
 static void lwkt_thread_alloc_on_another_cpu(struct kunit *test)
 {
-	struct thread_remote r = { .cpu = -1 };
-	unsigned int cpu;
+	struct thread_remote r = { .cpu = lk_other_cpu() };
 
-	for_each_online_cpu(cpu)
-		if (cpu != LK_CPU && lwkt_cpu_hosted(cpu))
-			r.cpu = cpu;
 	if (r.cpu < 0)
 		kunit_skip(test, "needs a second hosted CPU");
 	lk_run(test, TDPRI_KERN_DAEMON, thread_remote_body, &r);

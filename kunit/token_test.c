@@ -159,8 +159,7 @@ static void lwkt_token_preemptor_wants_preempted_holders_token(struct kunit *tes
 {
 	struct tk_pre *c;
 
-	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, c);
+	c = lk_zalloc(test, sizeof(*c));
 	c->test = test;
 	lwkt_token_init(&c->tok, "tk-pre");
 	lk_run(test, TDPRI_KERN_DAEMON, tk_pre_l, c);
@@ -210,7 +209,7 @@ struct tk_block {
 	u64 contention_before, contention_after;
 	int a_has_after, a_owner_after, a_cpu_after;
 	u64 collisions_before;
-	int timed_out;
+	const char *timed_out;
 };
 
 static void tk_block_a(void *arg)
@@ -223,7 +222,7 @@ static void tk_block_a(void *arg)
 	atomic_set(&k->a_held, 1);
 	/* Keep it, without switching, until B tried. */
 	if (!lk_spin_atomic(&k->b_tried, 1))
-		k->timed_out |= 1;
+		lk_timed_out(&k->timed_out, "B's first trytoken (A holds it)");
 	atomic_set(&k->a_held, 2);
 	lk_block_until(&k->wake, 1);
 	/* Running again: the switcher took the token back for us. */
@@ -241,7 +240,7 @@ static void tk_block_b(void *arg)
 	u64 end;
 
 	if (!lk_wait_atomic(&k->a_held, 1)) {
-		k->timed_out |= 2;
+		lk_timed_out(&k->timed_out, "A to take the token");
 		atomic_set(&k->b_tried, 1);
 		return;
 	}
@@ -251,13 +250,14 @@ static void tk_block_b(void *arg)
 	atomic_set(&k->b_tried, 1);
 	/* A blocks: wait until its CPU switched it out (the token is free). */
 	if (!lk_wait_atomic(&k->a_held, 2))
-		k->timed_out |= 4;
+		lk_timed_out(&k->timed_out, "A to be about to block");
 	end = ktime_get_ns() + LK_WAIT_NS;
 	while (!(k->b_try_while_blocked = lwkt_trytoken(&ref, &k->tok)) &&
 	       ktime_get_ns() < end)
 		cpu_relax();
 	if (!k->b_try_while_blocked) {
-		k->timed_out |= 8;
+		lk_timed_out(&k->timed_out,
+			     "B's trytoken to succeed while A is blocked");
 		atomic_set(&k->wake, 1);
 		lwkt_schedule(k->a);
 		return;
@@ -270,38 +270,25 @@ static void tk_block_b(void *arg)
 	k->contention_before = tk_contention(k->cpu_a);
 	atomic_set(&k->wake, 1);
 	lwkt_schedule(k->a);
-	end = ktime_get_ns() + LK_WAIT_NS;
-	while (tk_contention(k->cpu_a) == k->contention_before &&
-	       ktime_get_ns() < end)
-		cpu_relax();
+	lk_spin_changed(&lwkt_cpu_gd(k->cpu_a)->gd_cnt.token_contention_count,
+			k->contention_before);
 	lk_busy_ms(20);
 	k->a_ran_while_b_held = atomic_read(&k->a_ran);
 	k->contention_after = tk_contention(k->cpu_a);
 	lwkt_reltoken(&ref);
 	if (!lk_wait_atomic(&k->a_ran, 1))
-		k->timed_out |= 16;
+		lk_timed_out(&k->timed_out, "A to run again once B let go");
 }
 
 static void lwkt_token_block_releases_switcher_skips(struct kunit *test)
 {
-	struct lwkt_job ja, jb;
-	struct tk_block *k;
-	int cpus[2];
+	struct tk_block *k = lk_zalloc(test, sizeof(*k));
 
-	if (lk_hosted_cpus(cpus, 2) < 2)
-		kunit_skip(test, "needs 2 hosted CPUs");
-	k = kunit_kzalloc(test, sizeof(*k), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, k);
+	lk_need_two_cpus(test, &k->cpu_a, &k->cpu_b);
 	lwkt_token_init(&k->tok, "tk-block");
-	k->cpu_a = cpus[0];
-	k->cpu_b = cpus[1];
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&ja, k->cpu_a, TDPRI_KERN_DAEMON,
-					     tk_block_a, k, "tk-a"), 0);
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jb, k->cpu_b, TDPRI_KERN_DAEMON,
-					     tk_block_b, k, "tk-b"), 0);
-	lk_job_wait_bounded(test, &jb, TK_JOB_SECS, "tk-b");
-	lk_job_wait_bounded(test, &ja, TK_JOB_SECS, "tk-a");
-	KUNIT_EXPECT_EQ(test, k->timed_out, 0);
+	lk_run_pair(test, LK_JOB(k->cpu_a, tk_block_a, k, "tk-a"),
+		    LK_JOB(k->cpu_b, tk_block_b, k, "tk-b"), TK_JOB_SECS);
+	lk_expect_in_time(test, k->timed_out);
 	KUNIT_EXPECT_EQ(test, k->b_try_while_held, 0);
 	KUNIT_EXPECT_EQ(test, k->b_try_while_blocked, 1);
 	KUNIT_EXPECT_EQ(test, k->a_ran_while_b_held, 0);
@@ -326,23 +313,20 @@ struct tk_cont {
 	u64 coll_before, coll_after;
 	u64 cont_before, cont_after;
 	int has_after;
-	int timed_out;
+	const char *timed_out;
 };
 
 static void tk_cont_holder(void *arg)
 {
 	struct tk_cont *c = arg;
 	struct lwkt_tokref ref;
-	u64 end;
 
 	lwkt_gettoken(&ref, &c->tok);
 	atomic_set(&c->held, 1);
 	if (!lk_spin_atomic(&c->waiting, 1))
-		c->timed_out |= 1;
+		lk_timed_out(&c->timed_out, "the waiter to be about to wait");
 	/* The waiter is inside lwkt_gettoken() once it counted a collision. */
-	end = ktime_get_ns() + LK_WAIT_NS;
-	while (!READ_ONCE(c->tok.t_collisions) && ktime_get_ns() < end)
-		cpu_relax();
+	lk_spin_changed(&c->tok.t_collisions, 0);
 	lk_busy_ms(20);
 	c->got_while_held = atomic_read(&c->got);
 	lwkt_reltoken(&ref);
@@ -354,7 +338,7 @@ static void tk_cont_waiter(void *arg)
 	struct lwkt_tokref ref;
 
 	if (!lk_wait_atomic(&c->held, 1)) {
-		c->timed_out |= 2;
+		lk_timed_out(&c->timed_out, "the holder to take the token");
 		return;
 	}
 	c->coll_before = READ_ONCE(c->tok.t_collisions);
@@ -370,24 +354,14 @@ static void tk_cont_waiter(void *arg)
 
 static void lwkt_token_gettoken_waits_for_other_cpu(struct kunit *test)
 {
-	struct lwkt_job jh, jw;
-	struct tk_cont *c;
-	int cpus[2];
+	struct tk_cont *c = lk_zalloc(test, sizeof(*c));
 
-	if (lk_hosted_cpus(cpus, 2) < 2)
-		kunit_skip(test, "needs 2 hosted CPUs");
-	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, c);
+	lk_need_two_cpus(test, &c->cpu_h, &c->cpu_w);
 	lwkt_token_init(&c->tok, "tk-cont");
-	c->cpu_h = cpus[0];
-	c->cpu_w = cpus[1];
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jh, c->cpu_h, TDPRI_KERN_DAEMON,
-					     tk_cont_holder, c, "tk-holder"), 0);
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jw, c->cpu_w, TDPRI_KERN_DAEMON,
-					     tk_cont_waiter, c, "tk-waiter"), 0);
-	lk_job_wait_bounded(test, &jh, TK_JOB_SECS, "tk-holder");
-	lk_job_wait_bounded(test, &jw, TK_JOB_SECS, "tk-waiter");
-	KUNIT_EXPECT_EQ(test, c->timed_out, 0);
+	lk_run_pair(test, LK_JOB(c->cpu_h, tk_cont_holder, c, "tk-holder"),
+		    LK_JOB(c->cpu_w, tk_cont_waiter, c, "tk-waiter"),
+		    TK_JOB_SECS);
+	lk_expect_in_time(test, c->timed_out);
 	KUNIT_EXPECT_EQ(test, c->got_while_held, 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->got), 1);
 	KUNIT_EXPECT_EQ(test, c->has_after, 1);
@@ -406,30 +380,26 @@ static void lwkt_token_gettoken_waits_for_other_cpu(struct kunit *test)
 
 struct tk_order {
 	struct lwkt_token t1, t2;
-	thread_t owner;		/* who is inside, under both tokens */
-	u64 a, b;		/* a counter pair, equal outside */
+	struct lk_excl x;	/* inside, under both tokens: the thread */
 	int cpus[2];
 	int iters;
 	atomic_t started;
 	int bad_owner[2], bad_pair[2], not_held[2], done[2];
 	int yields;
-};
-
-struct tk_order_arg {
-	struct tk_order *o;
-	int id;
+	const char *timed_out;
 };
 
 static void tk_order_body(void *arg)
 {
-	struct tk_order_arg *oa = arg;
-	struct tk_order *o = oa->o;
+	struct lk_arg *oa = arg;
+	struct tk_order *o = oa->ctx;
 	thread_t td = curthread;
 	int i;
 
 	/* Start together, so the two orders really meet. */
 	atomic_inc(&o->started);
-	lk_wait_atomic(&o->started, 2);
+	if (!lk_wait_atomic(&o->started, 2))
+		lk_timed_out(&o->timed_out, "the other CPU's thread to start");
 	for (i = 0; i < o->iters; i++) {
 		struct lwkt_tokref r1, r2;
 
@@ -441,18 +411,9 @@ static void tk_order_body(void *arg)
 			lwkt_gettoken(&r1, &o->t1);
 		}
 		if (!lwkt_havetoken(&o->t1) || !lwkt_havetoken(&o->t2))
-			oa->o->not_held[oa->id]++;
-		if (READ_ONCE(o->owner) != NULL)
-			o->bad_owner[oa->id]++;
-		WRITE_ONCE(o->owner, td);
-		if (READ_ONCE(o->a) != READ_ONCE(o->b))
-			o->bad_pair[oa->id]++;
-		WRITE_ONCE(o->a, o->a + 1);
-		cpu_relax();
-		WRITE_ONCE(o->b, o->b + 1);
-		if (READ_ONCE(o->owner) != td)
-			o->bad_owner[oa->id]++;
-		WRITE_ONCE(o->owner, NULL);
+			o->not_held[oa->id]++;
+		lk_excl_check(&o->x, (unsigned long)td, &o->bad_owner[oa->id],
+			      &o->bad_pair[oa->id]);
 		if (i & 1) {
 			lwkt_reltoken(&r1);
 			lwkt_reltoken(&r2);
@@ -468,36 +429,30 @@ static void tk_order_body(void *arg)
 
 static void lwkt_token_opposite_orders_no_deadlock(struct kunit *test)
 {
-	struct tk_order_arg args[2];
-	struct lwkt_job jobs[2];
+	struct lk_arg args[2];
 	struct tk_order *o;
 	int i;
 
-	o = kunit_kzalloc(test, sizeof(*o), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, o);
-	if (lk_hosted_cpus(o->cpus, 2) < 2)
-		kunit_skip(test, "needs 2 hosted CPUs");
+	o = lk_zalloc(test, sizeof(*o));
+	lk_need_two_cpus(test, &o->cpus[0], &o->cpus[1]);
 	lwkt_token_init(&o->t1, "tk-order1");
 	lwkt_token_init(&o->t2, "tk-order2");
 	o->iters = TK_ORDER_ITERS;
-	for (i = 0; i < 2; i++) {
-		args[i].o = o;
-		args[i].id = i;
-		KUNIT_ASSERT_EQ(test, lwkt_job_start(&jobs[i], o->cpus[i],
-						     TDPRI_KERN_DAEMON,
-						     tk_order_body, &args[i],
-						     "tk-order"), 0);
-	}
 	for (i = 0; i < 2; i++)
-		lk_job_wait_bounded(test, &jobs[i], TK_JOB_SECS, "tk-order");
+		args[i] = (struct lk_arg){ .ctx = o, .id = i };
+	lk_run_pair(test,
+		    LK_JOB(o->cpus[0], tk_order_body, &args[0], "tk-order"),
+		    LK_JOB(o->cpus[1], tk_order_body, &args[1], "tk-order"),
+		    TK_JOB_SECS);
+	lk_expect_in_time(test, o->timed_out);
 	for (i = 0; i < 2; i++) {
 		KUNIT_EXPECT_EQ(test, o->done[i], o->iters);
 		KUNIT_EXPECT_EQ(test, o->bad_owner[i], 0);
 		KUNIT_EXPECT_EQ(test, o->bad_pair[i], 0);
 		KUNIT_EXPECT_EQ(test, o->not_held[i], 0);
 	}
-	KUNIT_EXPECT_EQ(test, o->a, (u64)2 * o->iters);
-	KUNIT_EXPECT_EQ(test, o->b, (u64)2 * o->iters);
+	KUNIT_EXPECT_EQ(test, o->x.a, (u64)2 * o->iters);
+	KUNIT_EXPECT_EQ(test, o->x.b, (u64)2 * o->iters);
 	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(o->t1.t_owner), NULL);
 	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(o->t2.t_owner), NULL);
 	lwkt_token_uninit(&o->t1);
@@ -514,7 +469,7 @@ struct tk_try {
 	int owner_after_one, free_after_all;
 	int other_try, other_refs_linked;
 	int try_after_release;
-	int timed_out;
+	const char *timed_out;
 };
 
 static void tk_try_owner(void *arg)
@@ -528,7 +483,7 @@ static void tk_try_owner(void *arg)
 	lwkt_gettoken(&r3, &t->tok);			/* no wait either */
 	atomic_set(&t->held, 1);
 	if (!lk_spin_atomic(&t->tried, 1))
-		t->timed_out |= 1;
+		lk_timed_out(&t->timed_out, "the other CPU's trytoken");
 	/* Release out of order: still held until the last ref goes. */
 	lwkt_reltoken(&r1);
 	lwkt_reltoken(&r3);
@@ -546,7 +501,7 @@ static void tk_try_other(void *arg)
 	struct lwkt_tokref ref;
 
 	if (!lk_wait_atomic(&t->held, 1)) {
-		t->timed_out |= 2;
+		lk_timed_out(&t->timed_out, "the owner to take the token");
 		atomic_set(&t->tried, 1);
 		return;
 	}
@@ -556,7 +511,7 @@ static void tk_try_other(void *arg)
 		lwkt_reltoken(&ref);
 	atomic_set(&t->tried, 1);
 	if (!lk_wait_atomic(&t->held, 2))
-		t->timed_out |= 4;
+		lk_timed_out(&t->timed_out, "the owner to release the token");
 	t->try_after_release = lwkt_trytoken(&ref, &t->tok);
 	if (t->try_after_release)
 		lwkt_reltoken(&ref);
@@ -564,23 +519,15 @@ static void tk_try_other(void *arg)
 
 static void lwkt_token_trytoken_and_recursion(struct kunit *test)
 {
-	struct lwkt_job jo, jt;
-	struct tk_try *t;
-	int cpus[2];
+	struct tk_try *t = lk_zalloc(test, sizeof(*t));
+	int cpu_o, cpu_t;
 
-	if (lk_hosted_cpus(cpus, 2) < 2)
-		kunit_skip(test, "needs 2 hosted CPUs");
-	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, t);
+	lk_need_two_cpus(test, &cpu_o, &cpu_t);
 	lwkt_token_init(&t->tok, NULL);
 	KUNIT_EXPECT_STREQ(test, t->tok.t_desc, "token");
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jo, cpus[0], TDPRI_KERN_DAEMON,
-					     tk_try_owner, t, "tk-try-o"), 0);
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jt, cpus[1], TDPRI_KERN_DAEMON,
-					     tk_try_other, t, "tk-try-t"), 0);
-	lk_job_wait_bounded(test, &jo, TK_JOB_SECS, "tk-try-o");
-	lk_job_wait_bounded(test, &jt, TK_JOB_SECS, "tk-try-t");
-	KUNIT_EXPECT_EQ(test, t->timed_out, 0);
+	lk_run_pair(test, LK_JOB(cpu_o, tk_try_owner, t, "tk-try-o"),
+		    LK_JOB(cpu_t, tk_try_other, t, "tk-try-t"), TK_JOB_SECS);
+	lk_expect_in_time(test, t->timed_out);
 	KUNIT_EXPECT_EQ(test, t->try_free, 1);
 	KUNIT_EXPECT_EQ(test, t->has1, 1);
 	KUNIT_EXPECT_EQ(test, t->try_again, 1);
@@ -606,7 +553,7 @@ struct tk_pool {
 	int cpu_h;
 	atomic_t held, tried;
 	int other_same, other_neighbour_free;
-	int timed_out;
+	const char *timed_out;
 	int neighbour;		/* an object whose token differs from obj 0's */
 };
 
@@ -618,7 +565,7 @@ static void tk_pool_holder(void *arg)
 	lwkt_gettoken(&ref, lwkt_token_pool_get(p->objs[0]));
 	atomic_set(&p->held, 1);
 	if (!lk_spin_atomic(&p->tried, 1))
-		p->timed_out |= 1;
+		lk_timed_out(&p->timed_out, "the other CPU's trytokens");
 	lwkt_reltoken(&ref);
 }
 
@@ -628,7 +575,7 @@ static void tk_pool_other(void *arg)
 	struct lwkt_tokref ref;
 
 	if (!lk_wait_atomic(&p->held, 1)) {
-		p->timed_out |= 2;
+		lk_timed_out(&p->timed_out, "the holder to take obj 0's token");
 		atomic_set(&p->tried, 1);
 		return;
 	}
@@ -645,13 +592,11 @@ static void tk_pool_other(void *arg)
 
 static void lwkt_token_pool_hashing(struct kunit *test)
 {
-	struct lwkt_job jh, jo;
 	struct tk_pool *p;
 	int cpus[2];
 	int i, j;
 
-	p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, p);
+	p = lk_zalloc(test, sizeof(*p));
 	p->same_again = p->in_pool = p->named = p->free_at_start = 1;
 	p->neighbour = -1;
 	for (i = 0; i < TK_POOL_OBJS; i++) {
@@ -686,13 +631,9 @@ static void lwkt_token_pool_hashing(struct kunit *test)
 
 	if (lk_hosted_cpus(cpus, 2) < 2)
 		kunit_skip(test, "needs 2 hosted CPUs for the sharing half");
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jh, cpus[0], TDPRI_KERN_DAEMON,
-					     tk_pool_holder, p, "tk-pool-h"), 0);
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jo, cpus[1], TDPRI_KERN_DAEMON,
-					     tk_pool_other, p, "tk-pool-o"), 0);
-	lk_job_wait_bounded(test, &jh, TK_JOB_SECS, "tk-pool-h");
-	lk_job_wait_bounded(test, &jo, TK_JOB_SECS, "tk-pool-o");
-	KUNIT_EXPECT_EQ(test, p->timed_out, 0);
+	lk_run_pair(test, LK_JOB(cpus[0], tk_pool_holder, p, "tk-pool-h"),
+		    LK_JOB(cpus[1], tk_pool_other, p, "tk-pool-o"), TK_JOB_SECS);
+	lk_expect_in_time(test, p->timed_out);
 	KUNIT_EXPECT_EQ(test, p->other_same, 0);
 	KUNIT_EXPECT_EQ(test, p->other_neighbour_free, 1);
 	KUNIT_EXPECT_PTR_EQ(test, READ_ONCE(p->tok[0]->t_owner), NULL);

@@ -14,38 +14,7 @@
 
 #include "lwkt_kunit.h"
 
-#define XK_TIMEOUT_NS	(10 * NSEC_PER_SEC)
 #define XK_MAXCPU	4
-
-/* From an LWKT thread: wait for atomic *@v >= @n, serving our IPIs. */
-static bool xk_wait_atomic(atomic_t *v, int n)
-{
-	u64 end = ktime_get_ns() + XK_TIMEOUT_NS;
-
-	while (atomic_read(v) < n) {
-		if (ktime_get_ns() > end)
-			return false;
-		lwkt_yield();
-		cpu_relax();
-		cond_resched();
-	}
-	return true;
-}
-
-/* Block until atomic *@v >= @n (checked in the section we block in). */
-static void xk_block_until(atomic_t *v, int n)
-{
-	thread_t td = curthread;
-
-	while (atomic_read(v) < n) {
-		crit_enter_quick(td);
-		if (atomic_read(v) < n) {
-			lwkt_deschedule_self(td);
-			lwkt_switch();
-		}
-		crit_exit_quick(td);
-	}
-}
 
 /* --- remote schedule ping-pong --- */
 
@@ -60,7 +29,7 @@ struct xk_pp {
 	int b_wrong_cpu, a_wrong_cpu;
 	int create_err;
 	struct lwkt_globaldata *b_gd;
-	int timed_out;
+	const char *timed_out;
 };
 
 static void xk_pp_b(void *arg)
@@ -69,14 +38,16 @@ static void xk_pp_b(void *arg)
 	int i;
 
 	for (i = 1; i <= p->rounds; i++) {
-		xk_block_until(&p->turn_b, i);
+		lk_block_until(&p->turn_b, i);
 		if (smp_processor_id() != p->cpu_b)
 			p->b_wrong_cpu++;
 		atomic_set(&p->done_b, i);
 		lwkt_schedule(p->a);
 	}
 	/* a's last schedule of us may still be queued: exit after it ran. */
-	xk_wait_atomic(&p->a_quiet, 1);
+	if (!lk_wait_atomic(&p->a_quiet, 1))
+		lk_timed_out(&p->timed_out,
+			     "a's schedules of b to have run (b's last wait)");
 	atomic_set(&p->b_exited, 1);
 }
 
@@ -95,35 +66,30 @@ static void xk_pp_a(void *arg)
 	for (i = 1; i <= p->rounds; i++) {
 		atomic_set(&p->turn_b, i);
 		lwkt_schedule(p->b);
-		xk_block_until(&p->done_b, i);
+		lk_block_until(&p->done_b, i);
 		if (smp_processor_id() != p->cpu_a)
 			p->a_wrong_cpu++;
 	}
 	/* b never moves: once our messages to its CPU ran, none is left. */
 	lwkt_wait_ipiq(lwkt_cpu_gd(p->cpu_b), lwkt_seq_ipiq(lwkt_cpu_gd(p->cpu_b)));
 	atomic_set(&p->a_quiet, 1);
-	if (!xk_wait_atomic(&p->b_exited, 1))
-		p->timed_out = 1;
+	if (!lk_wait_atomic(&p->b_exited, 1))
+		lk_timed_out(&p->timed_out, "b to exit (a's last wait)");
 	lwkt_yield();	/* b's last schedule of us, if still queued */
 }
 
 static void lwkt_xcpu_remote_schedule_pingpong(struct kunit *test)
 {
 	struct xk_pp p = { .rounds = 500 };
-	int cpus[2];
 
-	if (lk_hosted_cpus(cpus, 2) < 2)
-		kunit_skip(test, "needs 2 hosted CPUs");
-	p.cpu_a = cpus[0];
-	p.cpu_b = cpus[1];
-	KUNIT_ASSERT_EQ(test, lwkt_job_run(p.cpu_a, TDPRI_KERN_DAEMON, xk_pp_a,
-					   &p, "pp-a"), 0);
+	lk_need_two_cpus(test, &p.cpu_a, &p.cpu_b);
+	lk_job_run(test, p.cpu_a, TDPRI_KERN_DAEMON, xk_pp_a, &p, "pp-a");
 	KUNIT_ASSERT_EQ(test, p.create_err, 0);
 	KUNIT_EXPECT_PTR_EQ(test, p.b_gd, lwkt_cpu_gd(p.cpu_b));
 	KUNIT_EXPECT_EQ(test, atomic_read(&p.done_b), p.rounds);
 	KUNIT_EXPECT_EQ(test, p.b_wrong_cpu, 0);
 	KUNIT_EXPECT_EQ(test, p.a_wrong_cpu, 0);
-	KUNIT_EXPECT_EQ(test, p.timed_out, 0);
+	lk_expect_in_time(test, p.timed_out);
 	lk_settle(test, p.cpu_b);
 }
 
@@ -163,8 +129,8 @@ static void lwkt_xcpu_migration_hops_land(struct kunit *test)
 	h.ncpus = lk_hosted_cpus(h.cpus, XK_MAXCPU);
 	if (h.ncpus < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
-	KUNIT_ASSERT_EQ(test, lwkt_job_run(h.cpus[0], TDPRI_KERN_DAEMON,
-					   xk_hops_body, &h, "hopper"), 0);
+	lk_job_run(test, h.cpus[0], TDPRI_KERN_DAEMON, xk_hops_body, &h,
+		   "hopper");
 	KUNIT_EXPECT_EQ(test, h.ok, h.hops);
 	KUNIT_EXPECT_EQ(test, h.bad_cpu, 0);
 	KUNIT_EXPECT_EQ(test, h.bad_mycpu, 0);
@@ -209,7 +175,7 @@ static void xk_wq_signaller(void *arg)
 	for (i = 1; i <= q->rounds; i++) {
 		atomic_set(&q->cond, i);
 		lwkt_signal(&q->w, 1);
-		if (!xk_wait_atomic(&q->ack, i)) {
+		if (!lk_wait_atomic(&q->ack, i)) {
 			q->timed_out = i;
 			atomic_set(&q->abort, 1);
 			atomic_set(&q->cond, q->rounds);
@@ -221,25 +187,16 @@ static void xk_wq_signaller(void *arg)
 
 static void lwkt_xcpu_wait_signal_no_lost_wakeup(struct kunit *test)
 {
-	struct xk_wq *q;
-	struct lwkt_job jw, js;
-	int cpus[2];
+	struct xk_wq *q = lk_zalloc(test, sizeof(*q));
 
-	if (lk_hosted_cpus(cpus, 2) < 2)
-		kunit_skip(test, "needs 2 hosted CPUs");
-	q = kunit_kzalloc(test, sizeof(*q), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, q);
+	lk_need_two_cpus(test, &q->cpu_s, &q->cpu_w);
 	lwkt_wait_init(&q->w);
 	q->rounds = 2000;
-	q->cpu_w = cpus[1];
-	q->cpu_s = cpus[0];
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&jw, q->cpu_w, TDPRI_KERN_DAEMON,
-					     xk_wq_waiter, q, "wq-w"), 0);
-	KUNIT_ASSERT_EQ(test, lwkt_job_start(&js, q->cpu_s, TDPRI_KERN_DAEMON,
-					     xk_wq_signaller, q, "wq-s"), 0);
-	KUNIT_EXPECT_EQ(test, lwkt_job_wait(&js), 0);
-	KUNIT_EXPECT_EQ(test, lwkt_job_wait(&jw), 0);
-	KUNIT_EXPECT_EQ(test, q->timed_out, 0);
+	lk_run_pair(test, LK_JOB(q->cpu_w, xk_wq_waiter, q, "wq-w"),
+		    LK_JOB(q->cpu_s, xk_wq_signaller, q, "wq-s"), LK_JOB_SECS);
+	KUNIT_EXPECT_EQ_MSG(test, q->timed_out, 0,
+			    "the waiter's ack of round %d did not come in time",
+			    q->timed_out);
 	KUNIT_EXPECT_EQ(test, atomic_read(&q->ack), q->rounds);
 	KUNIT_EXPECT_EQ(test, q->wrong_cpu, 0);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(q->w.wa_count), 0);
@@ -258,7 +215,7 @@ struct xk_cs {
 	int flag_while_held[XK_MAXCPU];
 	int crit_while_held;
 	int create_err;
-	int timed_out;
+	const char *timed_out;
 };
 
 static struct xk_cs *xk_cs_cur;
@@ -295,7 +252,6 @@ static void xk_cs_body(void *arg)
 	struct xk_cs *c = arg;
 	struct lwkt_cpusync cs = {};
 	thread_t td[XK_MAXCPU] = {};
-	u64 end;
 	int i;
 
 	for (i = 1; i < c->ncpus; i++) {
@@ -322,15 +278,14 @@ static void xk_cs_body(void *arg)
 
 		lwkt_wait_ipiq(gd, lwkt_seq_ipiq(gd));
 	}
-	end = ktime_get_ns() + 20 * NSEC_PER_MSEC;
-	while (ktime_get_ns() < end)
-		cpu_relax();
+	lk_busy_ms(20);
 	for (i = 1; i < c->ncpus; i++)
 		c->flag_while_held[i] = atomic_read(&c->flag[i]);
 	lwkt_cpusync_finish(&cs);
 	for (i = 1; i < c->ncpus; i++)
-		if (!xk_wait_atomic(&c->flag[i], 1))
-			c->timed_out = 1;
+		if (!lk_wait_atomic(&c->flag[i], 1))
+			lk_timed_out(&c->timed_out,
+				     "a held CPU's thread to run after finish");
 }
 
 static void lwkt_xcpu_cpusync_holds_until_finish(struct kunit *test)
@@ -338,14 +293,13 @@ static void lwkt_xcpu_cpusync_holds_until_finish(struct kunit *test)
 	struct xk_cs *c;
 	int i;
 
-	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, c);
+	c = lk_zalloc(test, sizeof(*c));
 	c->ncpus = lk_hosted_cpus(c->cpus, XK_MAXCPU);
 	if (c->ncpus < 2)
 		kunit_skip(test, "needs 2 hosted CPUs");
 	xk_cs_cur = c;
-	KUNIT_ASSERT_EQ(test, lwkt_job_run(c->cpus[0], TDPRI_KERN_DAEMON,
-					   xk_cs_body, c, "cpusync"), 0);
+	lk_job_run(test, c->cpus[0], TDPRI_KERN_DAEMON, xk_cs_body, c,
+		   "cpusync");
 	KUNIT_ASSERT_EQ(test, c->create_err, 0);
 	KUNIT_EXPECT_EQ(test, c->crit_while_held, 1);
 	KUNIT_EXPECT_EQ(test, c->ran_at_start[0], 0);	/* not in the mask */
@@ -358,7 +312,7 @@ static void lwkt_xcpu_cpusync_holds_until_finish(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, atomic_read(&c->flag[i]), 1);
 		KUNIT_EXPECT_EQ(test, atomic_read(&c->ran[i]), 1);
 	}
-	KUNIT_EXPECT_EQ(test, c->timed_out, 0);
+	lk_expect_in_time(test, c->timed_out);
 	for (i = 1; i < c->ncpus; i++)
 		lk_settle(test, c->cpus[i]);
 }

@@ -9,6 +9,8 @@ struct yield_ctx {
 	struct kunit *test;
 	struct lk_latch l;
 	struct lk_log log;
+	int other_pri;
+	bool quick;
 };
 
 static void yield_other(void *arg)
@@ -19,42 +21,43 @@ static void yield_other(void *arg)
 	lk_latch_done(&y->l);
 }
 
-static void yield_equal_body(void *arg)
+/*
+ * Make a runnable thread at y->other_pri that logs 'o', then yield
+ * (lwkt_yield_quick() if y->quick) and log 'b' ('q' after a quick one):
+ * the order says whether the yield let the other thread run first.
+ */
+static void yield_to_other_body(void *arg)
 {
 	struct yield_ctx *y = arg;
 
 	lk_latch_init(&y->l, 1);
-	lk_spawn(y->test, TDPRI_KERN_DAEMON, yield_other, y, false);
-	lwkt_yield();
-	lk_log(&y->log, 'b');
+	lk_spawn(y->test, y->other_pri, yield_other, y, false);
+	if (y->quick)
+		lwkt_yield_quick();
+	else
+		lwkt_yield();
+	lk_log(&y->log, y->quick ? 'q' : 'b');
 	lk_latch_wait(&y->l);
+}
+
+static void yield_expect_order(struct kunit *test, int other_pri, bool quick,
+			       const char *order)
+{
+	struct yield_ctx y = { .test = test, .other_pri = other_pri,
+			       .quick = quick };
+
+	lk_run(test, TDPRI_KERN_DAEMON, yield_to_other_body, &y);
+	KUNIT_EXPECT_STREQ(test, y.log.s, order);
 }
 
 static void lwkt_yield_to_equal_priority(struct kunit *test)
 {
-	struct yield_ctx y = { .test = test };
-
-	lk_run(test, TDPRI_KERN_DAEMON, yield_equal_body, &y);
-	KUNIT_EXPECT_STREQ(test, y.log.s, "ob");
-}
-
-static void yield_lower_body(void *arg)
-{
-	struct yield_ctx *y = arg;
-
-	lk_latch_init(&y->l, 1);
-	lk_spawn(y->test, TDPRI_KERN_USER, yield_other, y, false);
-	lwkt_yield();
-	lk_log(&y->log, 'b');
-	lk_latch_wait(&y->l);
+	yield_expect_order(test, TDPRI_KERN_DAEMON, false, "ob");
 }
 
 static void lwkt_yield_not_to_lower_priority(struct kunit *test)
 {
-	struct yield_ctx y = { .test = test };
-
-	lk_run(test, TDPRI_KERN_DAEMON, yield_lower_body, &y);
-	KUNIT_EXPECT_STREQ(test, y.log.s, "bo");
+	yield_expect_order(test, TDPRI_KERN_USER, false, "bo");
 }
 
 static void yield_desched_body(void *arg)
@@ -73,24 +76,10 @@ static void lwkt_yield_when_descheduled_reschedules(struct kunit *test)
 	lk_run(test, TDPRI_KERN_DAEMON, yield_desched_body, test);
 }
 
-static void yield_quick_body(void *arg)
-{
-	struct yield_ctx *y = arg;
-
-	lk_latch_init(&y->l, 1);
-	lk_spawn(y->test, TDPRI_KERN_DAEMON, yield_other, y, false);
-	lwkt_yield_quick();
-	lk_log(&y->log, 'q');
-	lk_latch_wait(&y->l);
-}
-
 static void lwkt_yield_quick_does_not_switch_by_default(struct kunit *test)
 {
-	struct yield_ctx y = { .test = test };
-
 	KUNIT_ASSERT_EQ(test, READ_ONCE(lwkt_untimely_switch), 0);
-	lk_run(test, TDPRI_KERN_DAEMON, yield_quick_body, &y);
-	KUNIT_EXPECT_STREQ(test, y.log.s, "qo");
+	yield_expect_order(test, TDPRI_KERN_DAEMON, true, "qo");
 }
 
 static void yield_untimely_body(void *arg)

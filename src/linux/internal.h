@@ -65,6 +65,7 @@ struct lwkt_job {
 int lwkt_job_start(struct lwkt_job *job, int cpu, int pri,
 		   void (*fn)(void *), void *arg, const char *name);
 int lwkt_job_wait(struct lwkt_job *job);
+int lwkt_job_wait_timeout(struct lwkt_job *job, long timeout);
 int lwkt_job_run(int cpu, int pri, void (*fn)(void *), void *arg,
 		 const char *name);
 

@@ -19,7 +19,8 @@ static void lwkt_job_main(void *arg)
 
 /**
  * lwkt_job_start - run @fn(@arg) in a new LWKT thread
- * @job:	caller-owned, valid until lwkt_job_wait() returned
+ * @job:	caller-owned, valid until the job finished (a wait returned 0
+ *		or -EINTR)
  * @cpu:	a hosted CPU
  * @pri:	the thread's priority (TDPRI_*)
  * @fn:		the function
@@ -66,6 +67,36 @@ int lwkt_job_wait(struct lwkt_job *job)
 	return -EINTR;
 }
 EXPORT_SYMBOL_NS_GPL(lwkt_job_wait, LWKT_INTERNAL);
+
+/**
+ * lwkt_job_wait_timeout - lwkt_job_wait(), for at most @timeout jiffies
+ * @job:	started by lwkt_job_start()
+ * @timeout:	how long to wait, in jiffies (less than MAX_SCHEDULE_TIMEOUT)
+ *
+ * As lwkt_job_wait(), but @timeout bounds the whole wait, that for a job
+ * stopped by a signal included.
+ *
+ * Return: 0; -EINTR if a signal stopped the job; -ETIMEDOUT if it had not
+ * finished by then: it still uses @job, which must stay valid until the
+ * job completes @job->done.
+ */
+int lwkt_job_wait_timeout(struct lwkt_job *job, long timeout)
+{
+	unsigned long end = jiffies + timeout;
+	long left;
+
+	left = wait_for_completion_interruptible_timeout(&job->done, timeout);
+	if (left > 0)
+		return 0;
+	if (!left)
+		return -ETIMEDOUT;
+	WRITE_ONCE(job->stop, true);
+	left = max_t(long, (long)(end - jiffies), 0);
+	if (!wait_for_completion_timeout(&job->done, left))
+		return -ETIMEDOUT;
+	return -EINTR;
+}
+EXPORT_SYMBOL_NS_GPL(lwkt_job_wait_timeout, LWKT_INTERNAL);
 
 /**
  * lwkt_job_run - lwkt_job_start() + lwkt_job_wait()
