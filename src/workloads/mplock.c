@@ -21,14 +21,14 @@
  * invariants are checked inside windows A and B, which never block.
  */
 #include <linux/atomic.h>
-#include <linux/completion.h>
+#include <linux/prandom.h>
 #include <linux/slab.h>
 
 #include <lwkt/mplock.h>
 
 #include "linux/internal.h"
+#include "workloads/harness.h"
 #include "workloads/locks.h"
-#include "workloads/xcpu.h"
 
 enum { MPL_THREADS, MPL_ITERS };
 
@@ -40,12 +40,8 @@ static const struct lwkt_ctl_key lwkt_mplock_keys[] = {
 };
 
 struct lwkt_mpl {
-	bool stop;			/* a signal: threads stop early */
+	struct lwkt_harness h;
 	u64 iters;
-	unsigned int ncpus;
-	unsigned int cpu[LWKT_LOCKS_MAXCPU];
-	atomic_t running;
-	struct completion done;
 	/* Under the MP lock, on their own cache line. */
 	u64 count ____cacheline_aligned;
 	struct lwkt_thread *owner;
@@ -58,15 +54,9 @@ struct lwkt_mpl_arg {
 	unsigned long nr;
 };
 
-static void lwkt_mpl_put(struct lwkt_mpl *st, int n)
-{
-	if (atomic_sub_and_test(n, &st->running))
-		complete(&st->done);
-}
-
 /* No blocking point inside: we hold the MP lock throughout. */
-static unsigned int lwkt_mpl_window(struct lwkt_mpl *st, u32 *rnd,
-				    u64 *incs)
+static unsigned int lwkt_mpl_window(struct lwkt_mpl *st,
+				    struct rnd_state *rnd, u64 *incs)
 {
 	struct lwkt_thread *me = curthread;
 	unsigned int bad = 0, spin;
@@ -76,7 +66,7 @@ static unsigned int lwkt_mpl_window(struct lwkt_mpl *st, u32 *rnd,
 		bad++;
 	WRITE_ONCE(st->owner, me);
 	v = READ_ONCE(st->count);
-	for (spin = lwkt_locks_rnd(rnd) % 16; spin; spin--)
+	for (spin = prandom_u32_state(rnd) % 16; spin; spin--)
 		cpu_relax();
 	WRITE_ONCE(st->count, v + 1);
 	(*incs)++;
@@ -90,14 +80,15 @@ static void lwkt_mpl_thread(void *arg)
 {
 	struct lwkt_mpl_arg *a = arg;
 	struct lwkt_mpl *st = a->st;
-	struct lwkt_globaldata *wgd = st->ncpus > 1 ?
-		lwkt_cpu_gd(st->cpu[(a->nr + 1) % st->ncpus]) : NULL;
+	struct lwkt_globaldata *wgd = lwkt_locks_waker(&st->h, a->nr);
 	unsigned int bad = 0, hf = 0, tf = 0, depth, i;
-	u32 rnd = lwkt_locks_seed(a->nr), r;
+	struct rnd_state rnd;
 	u64 incs = 0, k;
+	u32 r;
 
-	for (k = 0; k < st->iters && !READ_ONCE(st->stop); k++) {
-		r = lwkt_locks_rnd(&rnd);
+	lwkt_harness_seed(&rnd, a->nr);
+	for (k = 0; k < st->iters && !lwkt_harness_stopping(&st->h); k++) {
+		r = prandom_u32_state(&rnd);
 		if (!(r & 3) && try_mplock())
 			;
 		else
@@ -145,19 +136,18 @@ static void lwkt_mpl_thread(void *arg)
 	atomic64_add(bad, &st->violations);
 	atomic64_add(hf, &st->held_failures);
 	atomic64_add(tf, &st->try_failures);
-	lwkt_mpl_put(st, 1);
+	lwkt_harness_exit(&st->h, 1);
 }
 
 static int lwkt_mplock_run(const struct lwkt_ctl_request *req,
 			   struct lwkt_ctl_result *res)
 {
-	unsigned long threads = req->args[MPL_THREADS], made;
+	unsigned long threads = req->args[MPL_THREADS], i;
 	struct lwkt_counters c0, c1;
 	struct lwkt_mpl_arg *args;
 	struct lwkt_mpl *st;
 	u64 lost, incs;
-	unsigned int cpu;
-	int err = 0;
+	int err;
 
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
 	args = kcalloc(threads, sizeof(*args), GFP_KERNEL);
@@ -165,39 +155,20 @@ static int lwkt_mplock_run(const struct lwkt_ctl_request *req,
 		err = -ENOMEM;
 		goto out;
 	}
-	for_each_cpu(cpu, lwkt_hosted_mask())
-		if (st->ncpus < LWKT_LOCKS_MAXCPU)
-			st->cpu[st->ncpus++] = cpu;
+	lwkt_harness_init(&st->h, 0);
 	st->iters = req->args[MPL_ITERS];
-	atomic_set(&st->running, threads);
-	init_completion(&st->done);
+	for (i = 0; i < threads; i++) {
+		args[i].st = st;
+		args[i].nr = i;
+	}
 
 	lwkt_counters_sum(&c0);
-	for (made = 0; made < threads; made++) {
-		args[made].st = st;
-		args[made].nr = made;
-		if (lwkt_create(lwkt_mpl_thread, &args[made], NULL, NULL, 0,
-				st->cpu[made % st->ncpus], "mplock/%lu", made)) {
-			WRITE_ONCE(st->stop, true);
-			break;
-		}
-	}
-	if (made < threads)
-		lwkt_mpl_put(st, threads - made);
-	if (wait_for_completion_interruptible(&st->done)) {
-		WRITE_ONCE(st->stop, true);
-		wait_for_completion(&st->done);
-	}
-	lwkt_xcpu_barrier();
+	lwkt_harness_start(&st->h, threads, lwkt_mpl_thread, args,
+			   sizeof(*args), "mplock", 0);
+	err = lwkt_harness_wait(&st->h);
 	lwkt_counters_sum(&c1);
-	if (made < threads) {
-		err = -ENOMEM;
+	if (err)
 		goto out;
-	}
-	if (READ_ONCE(st->stop)) {
-		err = -EINTR;
-		goto out;
-	}
 
 	incs = atomic64_read(&st->incs);
 	lost = st->count > incs ? st->count - incs : incs - st->count;
