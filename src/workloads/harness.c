@@ -70,6 +70,7 @@ void lwkt_harness_exit(struct lwkt_harness *h, unsigned int n)
 {
 	if (!atomic_sub_and_test(n, &h->running))
 		return;
+	/* Release, for lwkt_harness_live(): the threads' results come first. */
 	if (h->detached)
 		smp_store_release(&h->live, false);
 	else

@@ -73,6 +73,7 @@ static inline bool lwkt_harness_stopping(const struct lwkt_harness *h)
 /* A detached run of @h may still have threads out. */
 static inline bool lwkt_harness_live(const struct lwkt_harness *h)
 {
+	/* Pairs with the last lwkt_harness_exit(): its writes are seen. */
 	return smp_load_acquire(&h->live);
 }
 
