@@ -55,4 +55,24 @@ static inline void lwkt_locks_block(struct lwkt_globaldata *wgd)
 	crit_exit();
 }
 
+/*
+ * The blocking point of an update, chosen by @r: none (a quarter of the
+ * time), a yield (half) or a real block (a quarter), so that the locks
+ * are let go and taken back by the switcher in every way.
+ */
+static inline void lwkt_locks_pause(struct lwkt_globaldata *wgd, u32 r)
+{
+	switch (r % 4) {
+	case 0:
+		break;
+	case 1:
+	case 2:
+		lwkt_yield();
+		break;
+	default:
+		lwkt_locks_block(wgd);
+		break;
+	}
+}
+
 #endif /* LWKT_LINUX_LOCKS_H */

@@ -109,17 +109,8 @@ static void lwkt_mpl_thread(void *arg)
 
 		bad += lwkt_mpl_window(st, &rnd, &incs);
 
-		switch ((r >> 8) % 4) {
-		case 0:
-			break;
-		case 1:
-		case 2:
-			lwkt_yield();
-			break;
-		default:
-			lwkt_locks_block(wgd);
-			break;
-		}
+		/* A blocking point holding the lock; no invariant spans it. */
+		lwkt_locks_pause(wgd, r >> 8);
 		if (!MP_LOCK_HELD() || curthread->td_mpcount != (int)depth)
 			hf++;
 

@@ -166,17 +166,7 @@ static void lwkt_tk_thread(void *arg)
 		bad += lwkt_tk_window(st, set, n, &rnd, incs);
 
 		/* A blocking point holding the tokens; no invariant spans it. */
-		switch (prandom_u32_state(&rnd) % 4) {
-		case 0:
-			break;
-		case 1:
-		case 2:
-			lwkt_yield();
-			break;
-		default:
-			lwkt_locks_block(wgd);
-			break;
-		}
+		lwkt_locks_pause(wgd, prandom_u32_state(&rnd));
 		for (i = 0; i < n; i++)
 			if (!lwkt_havetoken(&st->slot[set[i]].tok))
 				hf++;
