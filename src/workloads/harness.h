@@ -14,12 +14,16 @@
 #include <linux/completion.h>
 #include <linux/prandom.h>
 
-/* The CPUs a harness spreads threads over: the first 64 hosted... */
+/*
+ * The CPUs a harness spreads threads over: the first 64 hosted ones (the
+ * workloads document that bound), or with LWKT_HARNESS_ALL_CPUS every
+ * hosted CPU (torture runs writers on each); @cpu[] lists the first 64.
+ */
 #define LWKT_HARNESS_MAXCPU	64
 
 /* lwkt_harness_init() flags */
 #define LWKT_HARNESS_DETACHED	0x1	/* see @detached below */
-#define LWKT_HARNESS_ALL_CPUS	0x2	/* ...or every hosted CPU (@cpu: the first 64) */
+#define LWKT_HARNESS_ALL_CPUS	0x2
 
 /* lwkt_harness_start() flag: name threads <name>/<cpu>.<i>, not <name>/<nr>. */
 #define LWKT_HARNESS_NAME_BY_CPU	0x1
