@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the lock workloads (tokens.c, mplock.c) share besides the harness:
- * a real blocking point.
+ * What the lock workloads (tokens.c, mplock.c) share: their run over the
+ * harness (locks.c) and their blocking point.
  */
 #ifndef LWKT_LINUX_LOCKS_H
 #define LWKT_LINUX_LOCKS_H
@@ -12,6 +12,15 @@
 
 #include "linux/internal.h"
 #include "workloads/harness.h"
+
+/* The argument of a lock workload's thread. */
+struct lwkt_locks_arg {
+	void *st;		/* the run's state */
+	unsigned long nr;	/* the thread's number */
+};
+
+int lwkt_locks_run(struct lwkt_harness *h, unsigned long threads,
+		   void (*fn)(void *arg), void *st, const char *name);
 
 /*
  * Who wakes thread @nr of @h when it blocks: the hosted CPU after its own

@@ -49,11 +49,6 @@ struct lwkt_mpl {
 	atomic64_t updates, violations, held_failures, try_failures;
 };
 
-struct lwkt_mpl_arg {
-	struct lwkt_mpl *st;
-	unsigned long nr;
-};
-
 /* No blocking point inside: we hold the MP lock throughout. */
 static unsigned int lwkt_mpl_window(struct lwkt_mpl *st,
 				    struct rnd_state *rnd, u64 *incs)
@@ -78,7 +73,7 @@ static unsigned int lwkt_mpl_window(struct lwkt_mpl *st,
 
 static void lwkt_mpl_thread(void *arg)
 {
-	struct lwkt_mpl_arg *a = arg;
+	struct lwkt_locks_arg *a = arg;
 	struct lwkt_mpl *st = a->st;
 	struct lwkt_globaldata *wgd = lwkt_locks_waker(&st->h, a->nr);
 	unsigned int bad = 0, hf = 0, tf = 0, depth, i;
@@ -133,30 +128,20 @@ static void lwkt_mpl_thread(void *arg)
 static int lwkt_mplock_run(const struct lwkt_ctl_request *req,
 			   struct lwkt_ctl_result *res)
 {
-	unsigned long threads = req->args[MPL_THREADS], i;
+	unsigned long threads = req->args[MPL_THREADS];
 	struct lwkt_counters c0, c1;
-	struct lwkt_mpl_arg *args;
 	struct lwkt_mpl *st;
 	u64 lost, incs;
 	int err;
 
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
-	args = kcalloc(threads, sizeof(*args), GFP_KERNEL);
-	if (!st || !args) {
-		err = -ENOMEM;
-		goto out;
-	}
+	if (!st)
+		return -ENOMEM;
 	lwkt_harness_init(&st->h, 0);
 	st->iters = req->args[MPL_ITERS];
-	for (i = 0; i < threads; i++) {
-		args[i].st = st;
-		args[i].nr = i;
-	}
 
 	lwkt_counters_sum(&c0);
-	lwkt_harness_start(&st->h, threads, lwkt_mpl_thread, args,
-			   sizeof(*args), "mplock", 0);
-	err = lwkt_harness_wait(&st->h);
+	err = lwkt_locks_run(&st->h, threads, lwkt_mpl_thread, st, "mplock");
 	lwkt_counters_sum(&c1);
 	if (err)
 		goto out;
@@ -181,7 +166,6 @@ static int lwkt_mplock_run(const struct lwkt_ctl_request *req,
 		      atomic64_read(&st->try_failures) ||
 		      READ_ONCE(lwkt_mp_lock) != LWKT_MP_FREE;
 out:
-	kfree(args);
 	kfree(st);
 	return err;
 }

@@ -60,11 +60,6 @@ struct lwkt_tk {
 	struct lwkt_tk_slot slot[LWKT_TK_MAXTOK];
 };
 
-struct lwkt_tk_arg {
-	struct lwkt_tk *st;
-	unsigned long nr;
-};
-
 /*
  * A window: no blocking point inside, so we hold every token of @set
  * throughout. Returns the violations seen.
@@ -120,7 +115,7 @@ static void lwkt_tk_shuffle(u8 *a, unsigned int n, struct rnd_state *rnd)
 
 static void lwkt_tk_thread(void *arg)
 {
-	struct lwkt_tk_arg *a = arg;
+	struct lwkt_locks_arg *a = arg;
 	struct lwkt_tk *st = a->st;
 	unsigned int nt = st->ntokens, n, nref, i, j, bad = 0, hf = 0;
 	/* The next hosted CPU: who wakes us when we block. */
@@ -205,31 +200,21 @@ static int lwkt_tokens_run(const struct lwkt_ctl_request *req,
 {
 	unsigned long threads = req->args[TK_THREADS], i;
 	struct lwkt_counters c0, c1;
-	struct lwkt_tk_arg *args;
 	struct lwkt_tk *st;
 	u64 lost = 0, collisions = 0, c;
 	int err;
 
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
-	args = kcalloc(threads, sizeof(*args), GFP_KERNEL);
-	if (!st || !args) {
-		err = -ENOMEM;
-		goto out;
-	}
+	if (!st)
+		return -ENOMEM;
 	lwkt_harness_init(&st->h, 0);
 	st->ntokens = req->args[TK_NTOKENS];
 	st->iters = req->args[TK_ITERS];
 	for (i = 0; i < st->ntokens; i++)
 		lwkt_token_init(&st->slot[i].tok, "tokens");
-	for (i = 0; i < threads; i++) {
-		args[i].st = st;
-		args[i].nr = i;
-	}
 
 	lwkt_counters_sum(&c0);
-	lwkt_harness_start(&st->h, threads, lwkt_tk_thread, args,
-			   sizeof(*args), "tokens", 0);
-	err = lwkt_harness_wait(&st->h);
+	err = lwkt_locks_run(&st->h, threads, lwkt_tk_thread, st, "tokens");
 	lwkt_counters_sum(&c1);
 	for (i = 0; i < st->ntokens; i++)
 		lwkt_token_uninit(&st->slot[i].tok);
@@ -258,7 +243,6 @@ static int lwkt_tokens_run(const struct lwkt_ctl_request *req,
 		      lost || atomic64_read(&st->violations) ||
 		      atomic64_read(&st->havetoken_failures);
 out:
-	kfree(args);
 	kfree(st);
 	return err;
 }
