@@ -39,7 +39,14 @@ struct lwkt_mig {
 
 static struct lwkt_mig lwkt_mig;
 
-static void lwkt_mig_thread(void *arg)
+/*
+ * No stack protector: this frame lives across lwkt_setcpu_self(). The
+ * canary is the host task's, and each CPU's host is another task, so the
+ * one saved on entry (the first CPU's) is not the one checked on return
+ * (the last CPU's). Its random state has its address taken, which would
+ * give it a canary.
+ */
+static __no_stack_protector void lwkt_mig_thread(void *arg)
 {
 	struct lwkt_mig *m = &lwkt_mig;
 	unsigned long nr = (unsigned long)arg;
