@@ -80,12 +80,31 @@ struct lwkt_ctl_result {
  *
  * Return: 0, -LWKT_EINVAL (unknown workload or key, duplicate key, missing
  * required key, malformed or non-numeric value, a word that is not one of
- * a choice key's) or -LWKT_ERANGE (value out of range, CPU not hosted).
+ * a choice key's, a workload with more than LWKT_CTL_MAX_KEYS keys) or
+ * -LWKT_ERANGE (value out of range, CPU not hosted).
  */
 int lwkt_ctl_parse(const struct lwkt_ctl_workload *const *table,
 		   unsigned int n, const char *line, unsigned long len,
 		   bool (*cpu_hosted)(u64 cpu), struct lwkt_ctl_request *req,
 		   char *why, unsigned long whylen);
+
+/**
+ * lwkt_ctl_check_table - check a workload table before it is used
+ * @table:	workloads
+ * @n:		number of entries in @table
+ * @why:	on failure, a one-line reason naming the bad entry
+ * @whylen:	size of @why
+ *
+ * Every entry must be non-NULL, with a name no other entry has, a run
+ * hook and at most LWKT_CTL_MAX_KEYS keys (the parser's req->args[]);
+ * every key must have a name no other key of its workload has and a
+ * default within its own range (a count within [min, max], a choice an
+ * index of its words).
+ *
+ * Return: 0, or -LWKT_EINVAL for the first bad entry.
+ */
+int lwkt_ctl_check_table(const struct lwkt_ctl_workload *const *table,
+			 unsigned int n, char *why, unsigned long whylen);
 
 /* Result lines; a line that does not fit sets ->truncated and is dropped. */
 void lwkt_result_reset(struct lwkt_ctl_result *res);

@@ -102,6 +102,14 @@ extern "C" int lwkt_ctl_parse(const struct lwkt_ctl_workload *const *table,
 
 	const struct lwkt_ctl_workload *wl = req->wl;
 
+	/*
+	 * lwkt_ctl_check_table() refuses such a table at load; this keeps a
+	 * table that skipped the check from writing past req->args[].
+	 */
+	if (wl->nkeys > LWKT_CTL_MAX_KEYS) {
+		msg.str(wl->name).str(": more keys than ctl can hold");
+		return -LWKT_EINVAL;
+	}
 	for (unsigned int k = 0; k < wl->nkeys; k++)
 		req->args[k] = wl->keys[k].def;
 

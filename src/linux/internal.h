@@ -101,22 +101,10 @@ int lwkt_ctl_exec(const char *line, size_t len);
 int lwkt_ctl_show(struct seq_file *m, void *unused);
 void lwkt_ctl_release(void);
 
-/* workloads/table.c: the table of workloads behind "ctl". */
+/* workloads/table.c: the table of workloads behind "ctl", checked at load. */
 extern const struct lwkt_ctl_workload *const lwkt_workloads[];
 extern const unsigned int lwkt_nr_workloads;
-
-/* One entry per workload, each defined in its own wl_*.c file. */
-extern const struct lwkt_ctl_workload lwkt_wl_help;
-extern const struct lwkt_ctl_workload lwkt_wl_ping;
-extern const struct lwkt_ctl_workload lwkt_wl_pingpong;
-extern const struct lwkt_ctl_workload lwkt_wl_spawn;
-extern const struct lwkt_ctl_workload lwkt_wl_prio;
-extern const struct lwkt_ctl_workload lwkt_wl_preempt;
-extern const struct lwkt_ctl_workload lwkt_wl_park;
-extern const struct lwkt_ctl_workload lwkt_wl_warn;
-extern const struct lwkt_ctl_workload lwkt_wl_sleep;
-extern const struct lwkt_ctl_workload lwkt_wl_overflow;
-extern const struct lwkt_ctl_workload lwkt_wl_ipirate;
+int lwkt_workloads_init(void);
 
 /* platform.c: is current one of the hosts? */
 bool lwkt_on_host(void);

@@ -13,6 +13,9 @@ static int __init lwkt_module_init(void)
 {
 	int err;
 
+	err = lwkt_workloads_init();
+	if (err)
+		return err;
 	err = lwkt_oops_init();
 	if (err)
 		return err;

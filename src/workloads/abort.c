@@ -20,25 +20,20 @@
  * the run with "lost" instead of hanging it; after such a stall the state
  * is left allocated (a message the core lost may still be referenced).
  *
- * reuse=1 runs K trials of another check instead: one message is aborted
- * in service and replied while the abort is still on its way (the server
- * holds a critical section from taking the message until the client
- * re-sent it, or for LWKT_AB_HOLD_NS, so its CPU runs the abort only
- * then). Collecting the reply waits for the abort, so the second life,
- * sent right after, must not arrive aborted: reuse_hits counts those that
- * did (an abort outliving the message it was meant for, which, had the
- * message been freed instead, would write to freed memory).
+ * reuse=1 runs K trials of another check with the same three threads
+ * instead: a message aborted in service must not stay aborted once it is
+ * replied and sent again (abort_reuse.c).
  */
-#include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/ktime.h>
+#include <linux/prandom.h>
 #include <linux/slab.h>
 
 #include <lwkt/msgport.h>
 
 #include "linux/internal.h"
-#include "workloads/locks.h"
-#include "workloads/xcpu.h"
+#include "workloads/abort.h"
+#include "workloads/harness.h"
 
 enum { AB_ITERS, AB_SHARE, AB_SERVER, AB_CLIENT, AB_REUSE };
 
@@ -54,17 +49,11 @@ static const struct lwkt_ctl_key lwkt_abort_keys[] = {
 };
 
 #define LWKT_AB_WINDOW		16
-/* The server polls an in-service abort this long at most (TCG is slow). */
-#define LWKT_AB_SERVICE_NS	(2 * NSEC_PER_SEC)
-/* The client waits this long for the server to take a message. */
-#define LWKT_AB_TAKE_NS		(2 * NSEC_PER_SEC)
-#define LWKT_AB_HOLD_NS		(2 * NSEC_PER_MSEC)	/* reuse=1 */
 /* No reply for this long: the watchdog ends the collection. */
 #define LWKT_AB_STALL_NS	(10 * NSEC_PER_SEC)
 /* After the last reply: yields spent looking for a late second reply. */
 #define LWKT_AB_LATE_YIELDS	2000
 
-enum { AB_CMD_WORK = 1, AB_CMD_FIN, AB_CMD_STALL, AB_CMD_REUSE_A, AB_CMD_REUSE_B };
 enum { AB_NONE, AB_AT_ONCE, AB_IN_SERVICE, AB_AFTER_REPLY };
 enum { AB_WD_RUN, AB_WD_DONE, AB_WD_FIRED };
 
@@ -77,74 +66,6 @@ struct lwkt_ab_req {
 	u32 flags;			/* ms_flags when first collected */
 	int error;
 };
-
-struct lwkt_ab {
-	bool stop;			/* a signal: no more sends */
-	bool stalled;			/* the watchdog fired */
-	bool abandon;			/* a thread could not be made */
-	bool reuse;			/* reuse=1 */
-	u64 iters;
-	unsigned int share;
-	struct lwkt_thread *server, *client;
-	struct lwkt_ab_req *req;
-	struct lwkt_msg fin;		/* client -> server: leave */
-	struct lwkt_msg wd_msg;		/* watchdog -> client: stalled */
-	int wd_state;			/* AB_WD_* */
-	u64 progress;			/* replies collected (watchdog reads) */
-	atomic_t running;		/* client and watchdog */
-	struct completion done;
-	struct completion server_done;
-	u64 sent;
-	/* reuse=1 */
-	struct lwkt_msg reuse_msg;	/* the one message, reused */
-	u64 reuse_taken;		/* server: took life A of trial k + 1 */
-	u64 reuse_step;			/* client: 2k + 1 aborted, 2k + 2 re-sent */
-	u64 reuse_trials, reuse_hits, reuse_first_aborted;
-};
-
-static void lwkt_ab_put(struct lwkt_ab *st, int n)
-{
-	if (atomic_sub_and_test(n, &st->running))
-		complete(&st->done);
-}
-
-/* Spin (no switch, no IPI processing inside a critical section). */
-static void lwkt_ab_spin_for(u64 *v, u64 want, u64 ns)
-{
-	u64 deadline = ktime_get_ns() + ns;
-
-	while (smp_load_acquire(v) < want && ktime_get_ns() < deadline)
-		cpu_relax();
-}
-
-static void lwkt_ab_spin_until(u64 *v, u64 want)
-{
-	lwkt_ab_spin_for(v, want, LWKT_AB_SERVICE_NS);
-}
-
-/*
- * reuse=1, the server's side. Life A of trial k: flag it taken, then,
- * inside one critical section (IPIs to this CPU wait for its end), let
- * the client abort it, reply it, and let the client collect the reply
- * and send the same message again (life B). Life B: reply it, saying
- * whether it arrived aborted.
- */
-static void lwkt_ab_reuse_serve(struct lwkt_ab *st, struct lwkt_msg *m)
-{
-	u64 k = m->ms_arg;
-
-	if (m->ms_cmd == AB_CMD_REUSE_B) {
-		lwkt_replymsg(m, lwkt_msg_aborted(m) ? -LWKT_ECONNABORTED : 0);
-		return;
-	}
-	smp_store_release(&st->reuse_taken, k + 1);
-	crit_enter();
-	lwkt_ab_spin_until(&st->reuse_step, 2 * k + 1);
-	lwkt_replymsg(m, 0);
-	/* A correct core makes the client wait for us: the hold times out. */
-	lwkt_ab_spin_for(&st->reuse_step, 2 * k + 2, LWKT_AB_HOLD_NS);
-	crit_exit();
-}
 
 static void lwkt_ab_server(void *arg)
 {
@@ -180,8 +101,16 @@ static void lwkt_ab_server(void *arg)
 	complete(&st->server_done);
 }
 
-/* Wait for the next message of the client's port; NULL once stalled. */
-static struct lwkt_msg *lwkt_ab_next(struct lwkt_ab *st, struct lwkt_port *port)
+/**
+ * lwkt_ab_next - wait for the next message of the client's port
+ * @st:		the run
+ * @port:	the client's port
+ *
+ * The watchdog's message is replied here and marks the run stalled.
+ *
+ * Return: the message, or NULL once stalled.
+ */
+struct lwkt_msg *lwkt_ab_next(struct lwkt_ab *st, struct lwkt_port *port)
 {
 	struct lwkt_msg *m;
 
@@ -230,67 +159,25 @@ static void lwkt_ab_wait_taken(struct lwkt_ab_req *r)
 		lwkt_yield();
 }
 
-/*
- * reuse=1: one message, sent (life A), aborted while in service, replied,
- * collected, then sent again (life B). The abort reaches the server's CPU
- * only after life B was sent (see lwkt_ab_reuse_serve()): it must not
- * mark life B aborted, which nobody aborted. Returns false once stalled.
- */
-static bool lwkt_ab_reuse_client(struct lwkt_ab *st, struct lwkt_port *port,
-				 struct lwkt_port *sport)
-{
-	struct lwkt_msg *q = &st->reuse_msg, *m;
-	u64 k, deadline;
-
-	for (k = 0; k < st->iters && !READ_ONCE(st->stop); k++) {
-		lwkt_initmsg(q, port, MSGF_ABORTABLE);
-		q->ms_cmd = AB_CMD_REUSE_A;
-		q->ms_arg = k;
-		lwkt_sendmsg(sport, q);
-		deadline = ktime_get_ns() + LWKT_AB_TAKE_NS;
-		while (smp_load_acquire(&st->reuse_taken) != k + 1 &&
-		       ktime_get_ns() < deadline)
-			lwkt_yield();
-		lwkt_abortmsg(q);
-		smp_store_release(&st->reuse_step, 2 * k + 1);
-		m = lwkt_ab_next(st, port);
-		if (!m)
-			return false;
-		if (READ_ONCE(m->ms_flags) & MSGF_ABORTED)
-			st->reuse_first_aborted++;
-		/* Replied and collected: ours again. */
-		lwkt_initmsg(q, port, MSGF_ABORTABLE);
-		q->ms_cmd = AB_CMD_REUSE_B;
-		q->ms_arg = k;
-		lwkt_sendmsg(sport, q);
-		smp_store_release(&st->reuse_step, 2 * k + 2);
-		m = lwkt_ab_next(st, port);
-		if (!m)
-			return false;
-		if (READ_ONCE(m->ms_flags) & MSGF_ABORTED)
-			st->reuse_hits++;
-		st->reuse_trials++;
-	}
-	return true;
-}
-
 static void lwkt_ab_client(void *arg)
 {
 	struct lwkt_ab *st = arg;
 	struct lwkt_port *port = &curthread->td_msgport;
 	struct lwkt_port *sport = &st->server->td_msgport;
 	unsigned int outstanding = 0, i;
-	u32 rnd = lwkt_locks_seed(st->iters), r;
 	bool live = !st->abandon;
+	struct rnd_state rnd;
 	u64 k;
+	u32 r;
 
+	lwkt_harness_seed(&rnd, st->iters);
 	if (live && st->reuse)
 		live = lwkt_ab_reuse_client(st, port, sport);
 	for (k = 0; k < st->iters && live && !st->reuse &&
-		    !READ_ONCE(st->stop); k++) {
+		    !lwkt_harness_stopping(&st->h); k++) {
 		struct lwkt_ab_req *q = &st->req[k];
 
-		r = lwkt_locks_rnd(&rnd);
+		r = prandom_u32_state(&rnd);
 		q->mode = r % 100 < st->share ? 1 + (r >> 8) % 3 : AB_NONE;
 		lwkt_initmsg(&q->msg, port, MSGF_ABORTABLE);
 		q->msg.ms_cmd = AB_CMD_WORK;
@@ -349,7 +236,7 @@ static void lwkt_ab_client(void *arg)
 			}
 		}
 	}
-	lwkt_ab_put(st, 1);
+	lwkt_harness_exit(&st->h, 1);
 }
 
 /* Lower priority than the client, on its CPU: runs while it sleeps. */
@@ -374,18 +261,7 @@ static void lwkt_ab_watchdog(void *arg)
 		}
 		lwkt_yield();
 	}
-	lwkt_ab_put(st, 1);
-}
-
-static void lwkt_ab_reuse_report(struct lwkt_ab *st,
-				 struct lwkt_ctl_result *res)
-{
-	lwkt_result_u64(res, "reuse_trials", st->reuse_trials);
-	lwkt_result_u64(res, "reuse_first_aborted", st->reuse_first_aborted);
-	lwkt_result_u64(res, "reuse_hits", st->reuse_hits);
-	lwkt_result_u64(res, "lost", st->stalled);
-	res->failed = st->reuse_trials != st->iters || st->reuse_hits ||
-		      st->stalled;
+	lwkt_harness_exit(&st->h, 1);
 }
 
 static void lwkt_ab_report(struct lwkt_ab *st, struct lwkt_ctl_result *res)
@@ -461,8 +337,9 @@ static int lwkt_abort_run(const struct lwkt_ctl_request *req,
 		return -ENOMEM;
 	}
 	st->wd_state = AB_WD_RUN;
-	atomic_set(&st->running, 2);
-	init_completion(&st->done);
+	lwkt_harness_init(&st->h, 0);
+	/* The client and the watchdog; created stopped, started below. */
+	lwkt_harness_enter(&st->h, 2);
 	init_completion(&st->server_done);
 
 	/*
@@ -478,13 +355,13 @@ static int lwkt_abort_run(const struct lwkt_ctl_request *req,
 			ccpu, "abort/client")) {
 		st->client = NULL;
 		st->abandon = true;
-		lwkt_ab_put(st, 1);
+		lwkt_harness_exit(&st->h, 1);
 	}
 	if (lwkt_create(lwkt_ab_watchdog, st, &wd, NULL, TDF_STOPREQ, ccpu,
 			"abort/watchdog")) {
 		wd = NULL;
 		st->abandon = true;
-		lwkt_ab_put(st, 1);
+		lwkt_harness_exit(&st->h, 1);
 	}
 	if (wd)
 		lwkt_setpri(wd, TDPRI_KERN_USER);
@@ -494,22 +371,17 @@ static int lwkt_abort_run(const struct lwkt_ctl_request *req,
 	if (wd)
 		lwkt_schedule(wd);
 
-	if (wait_for_completion_interruptible(&st->done)) {
-		WRITE_ONCE(st->stop, true);
-		wait_for_completion(&st->done);
-	}
+	err = lwkt_harness_join(&st->h);
 	if (READ_ONCE(st->stalled)) {
 		/* The server may wait forever; the core may hold messages. */
 		lwkt_ab_report(st, res);
 		return 0;
 	}
 	wait_for_completion(&st->server_done);
-	lwkt_xcpu_barrier();
+	lwkt_harness_barrier();
 	if (st->abandon)
 		err = -ENOMEM;
-	else if (READ_ONCE(st->stop))
-		err = -EINTR;
-	else
+	else if (!err)
 		lwkt_ab_report(st, res);
 out:
 	kvfree(st->req);

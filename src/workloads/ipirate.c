@@ -9,6 +9,8 @@
  * in the same run. Also reported: the cost of the enqueue alone (timed
  * batches of 64 sends, the wait outside the timing) for both.
  */
+#define pr_fmt(fmt) "lwkt: " fmt
+
 #include <linux/ktime.h>
 #include <linux/sched/clock.h>
 #include <linux/module.h>
@@ -136,7 +138,7 @@ static int lwkt_ipirate_run(const struct lwkt_ctl_request *req,
 	int err;
 
 	if (src == req->args[IR_DST]) {
-		pr_warn("lwkt: ipirate: src and dst must differ\n");
+		pr_warn("ipirate: src and dst must differ\n");
 		return -EINVAL;
 	}
 	ir = kzalloc(sizeof(*ir), GFP_KERNEL);

@@ -20,7 +20,7 @@
 #include <lwkt/ipiq.h>
 
 #include "linux/internal.h"
-#include "workloads/xcpu.h"
+#include "workloads/harness.h"
 
 enum { IS_ITERS, IS_DETACH };
 
@@ -219,7 +219,7 @@ static int lwkt_ipistorm_run(const struct lwkt_ctl_request *req,
 		WRITE_ONCE(st->stop, true);
 		wait_for_completion(&st->done);
 	}
-	lwkt_xcpu_barrier();
+	lwkt_harness_barrier();
 	lwkt_counters_sum(&c1);
 	st->live = false;
 	if (made < n)

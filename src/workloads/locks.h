@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The lock and message-port workloads (tokens.c, mplock.c,
- * abort.c), and the helpers they share.
+ * What the lock workloads (tokens.c, mplock.c) share: their run over the
+ * harness (locks.c) and their blocking point.
  */
 #ifndef LWKT_LINUX_LOCKS_H
 #define LWKT_LINUX_LOCKS_H
@@ -10,31 +10,29 @@
 #include <lwkt/ipiq.h>
 #include <lwkt/thread.h>
 
-#include "ctl/ctl.h"
+#include "linux/internal.h"
+#include "workloads/harness.h"
 
-extern const struct lwkt_ctl_workload lwkt_wl_tokens;
-extern const struct lwkt_ctl_workload lwkt_wl_mplock;
-extern const struct lwkt_ctl_workload lwkt_wl_abort;
+/* The argument of a lock workload's thread. */
+struct lwkt_locks_arg {
+	void *st;		/* the run's state */
+	unsigned long nr;	/* the thread's number */
+};
 
-/* The CPUs the lock workloads spread threads over: the first 64 hosted. */
-#define LWKT_LOCKS_MAXCPU	64
+int lwkt_locks_run(struct lwkt_harness *h, unsigned long threads,
+		   void (*fn)(void *arg), void *st, const char *name);
 
-/* xorshift32: a thread's own cheap pseudo-random numbers; *s never 0. */
-static inline u32 lwkt_locks_rnd(u32 *s)
+/*
+ * Who wakes thread @nr of @h when it blocks: the hosted CPU after its own
+ * (the harness places thread @nr on @h->cpu[@nr % @h->ncpus]); NULL with
+ * one CPU.
+ */
+static inline struct lwkt_globaldata *
+lwkt_locks_waker(const struct lwkt_harness *h, unsigned long nr)
 {
-	u32 x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	*s = x;
-	return x;
-}
-
-/* A seed for thread @nr of a run: never 0. */
-static inline u32 lwkt_locks_seed(unsigned long nr)
-{
-	return (u32)nr * 2654435761u + 0x9e3779b9u ? : 1;
+	if (h->ncpus < 2)
+		return NULL;
+	return lwkt_cpu_gd(h->cpu[(nr + 1) % h->ncpus]);
 }
 
 /* In IPI context on the neighbour CPU: send the sleeper its wakeup. */
@@ -64,6 +62,26 @@ static inline void lwkt_locks_block(struct lwkt_globaldata *wgd)
 	lwkt_send_ipiq(wgd, lwkt_locks_wake_ipi, td);
 	lwkt_switch();
 	crit_exit();
+}
+
+/*
+ * The blocking point of an update, chosen by @r: none (a quarter of the
+ * time), a yield (half) or a real block (a quarter), so that the locks
+ * are let go and taken back by the switcher in every way.
+ */
+static inline void lwkt_locks_pause(struct lwkt_globaldata *wgd, u32 r)
+{
+	switch (r % 4) {
+	case 0:
+		break;
+	case 1:
+	case 2:
+		lwkt_yield();
+		break;
+	default:
+		lwkt_locks_block(wgd);
+		break;
+	}
 }
 
 #endif /* LWKT_LINUX_LOCKS_H */

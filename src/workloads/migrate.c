@@ -11,14 +11,13 @@
  * same reason as ipistorm's (ipistorm.c).
  */
 #include <linux/atomic.h>
-#include <linux/completion.h>
+#include <linux/prandom.h>
 #include <linux/smp.h>
-#include <linux/string.h>
 
 #include <lwkt/ipiq.h>
 
 #include "linux/internal.h"
-#include "workloads/xcpu.h"
+#include "workloads/harness.h"
 
 enum { MG_THREADS, MG_HOPS, MG_DETACH };
 
@@ -31,49 +30,36 @@ static const struct lwkt_ctl_key lwkt_migrate_keys[] = {
 			    .min = 0, .max = 1, .def = 0 },
 };
 
-/* The CPUs hopped between: the first 64 hosted ones. */
-#define LWKT_MIG_MAXCPU		64
-
+/* The CPUs hopped between: the harness's, the first 64 hosted ones. */
 struct lwkt_mig {
-	bool live;		/* threads out; cleared by the last one */
-	bool stop;		/* a signal: threads stop early */
-	bool detached;
+	struct lwkt_harness h;
 	u64 hops;
-	unsigned int ncpus;
-	unsigned int cpu[LWKT_MIG_MAXCPU];
-	atomic_t running;
 	atomic64_t ok, bad;
-	struct completion done;
 };
 
 static struct lwkt_mig lwkt_mig;
 
-/* @n threads are done; the last one out ends the run. */
-static void lwkt_mig_put(struct lwkt_mig *m, unsigned long n)
-{
-	if (!atomic_sub_and_test(n, &m->running))
-		return;
-	if (m->detached)
-		smp_store_release(&m->live, false);
-	else
-		complete(&m->done);
-}
-
-static void lwkt_mig_thread(void *arg)
+/*
+ * No stack protector: this frame lives across lwkt_setcpu_self(). The
+ * canary is the host task's, and each CPU's host is another task, so the
+ * one saved on entry (the first CPU's) is not the one checked on return
+ * (the last CPU's). Its random state has its address taken, which would
+ * give it a canary.
+ */
+static __no_stack_protector void lwkt_mig_thread(void *arg)
 {
 	struct lwkt_mig *m = &lwkt_mig;
 	unsigned long nr = (unsigned long)arg;
-	unsigned int idx = nr % m->ncpus, cpu;
-	u32 rnd = nr * 2654435761u + 1;	/* xorshift32; never 0 */
+	/* The harness started thread @nr on cpu[nr % ncpus]. */
+	unsigned int ncpus = m->h.ncpus, idx = nr % ncpus, cpu;
+	struct rnd_state rnd;
 	u64 k, ok = 0, bad = 0;
 
-	for (k = 0; k < m->hops && !READ_ONCE(m->stop); k++) {
-		rnd ^= rnd << 13;
-		rnd ^= rnd >> 17;
-		rnd ^= rnd << 5;
+	lwkt_harness_seed(&rnd, nr);
+	for (k = 0; k < m->hops && !lwkt_harness_stopping(&m->h); k++) {
 		/* Any CPU but the current one. */
-		idx = (idx + 1 + rnd % (m->ncpus - 1)) % m->ncpus;
-		cpu = m->cpu[idx];
+		idx = (idx + 1 + prandom_u32_state(&rnd) % (ncpus - 1)) % ncpus;
+		cpu = m->h.cpu[idx];
 		lwkt_setcpu_self(lwkt_cpu_gd(cpu));
 		/* The host is bound to its CPU: smp_processor_id() is stable. */
 		if (smp_processor_id() == cpu &&
@@ -85,59 +71,41 @@ static void lwkt_mig_thread(void *arg)
 	}
 	atomic64_add(ok, &m->ok);
 	atomic64_add(bad, &m->bad);
-	lwkt_mig_put(m, 1);
+	lwkt_harness_exit(&m->h, 1);
 }
 
 static int lwkt_migrate_run(const struct lwkt_ctl_request *req,
 			    struct lwkt_ctl_result *res)
 {
 	struct lwkt_mig *m = &lwkt_mig;
-	unsigned long threads = req->args[MG_THREADS], made;
-	unsigned int cpu;
+	unsigned long threads = req->args[MG_THREADS];
+	int err;
 
 	/* A detached run still going owns the state. */
-	if (smp_load_acquire(&m->live))
+	if (lwkt_harness_live(&m->h))
 		return -EBUSY;
 	memset(m, 0, sizeof(*m));
-	for_each_cpu(cpu, lwkt_hosted_mask())
-		if (m->ncpus < LWKT_MIG_MAXCPU)
-			m->cpu[m->ncpus++] = cpu;
-	if (m->ncpus < 2)
+	lwkt_harness_init(&m->h, req->args[MG_DETACH] ?
+			  LWKT_HARNESS_DETACHED : 0);
+	if (m->h.ncpus < 2) {
+		m->h.live = false;
 		return -EINVAL;
-	m->hops = req->args[MG_HOPS];
-	m->detached = req->args[MG_DETACH];
-	atomic_set(&m->running, threads);
-	init_completion(&m->done);
-	m->live = true;
-
-	for (made = 0; made < threads; made++) {
-		if (lwkt_create(lwkt_mig_thread, (void *)made, NULL, NULL, 0,
-				m->cpu[made % m->ncpus], "migrate/%lu", made)) {
-			WRITE_ONCE(m->stop, true);
-			break;
-		}
 	}
-	/* Uncreated threads count as finished; the made ones see stop. */
-	if (made < threads)
-		lwkt_mig_put(m, threads - made);
-	if (m->detached) {
-		if (made < threads)
-			return -ENOMEM;	/* the ones made leave at once */
-		lwkt_result_u64(res, "detached", made);
+	m->hops = req->args[MG_HOPS];
+
+	err = lwkt_harness_start(&m->h, threads, lwkt_mig_thread, NULL, 0,
+				 "migrate", 0);
+	if (m->h.detached) {
+		if (err)
+			return err;	/* the ones made leave at once */
+		lwkt_result_u64(res, "detached", threads);
 		return 0;
 	}
-	if (wait_for_completion_interruptible(&m->done)) {
-		WRITE_ONCE(m->stop, true);
-		wait_for_completion(&m->done);
-	}
-	lwkt_xcpu_barrier();
-	m->live = false;
-	if (made < threads)
-		return -ENOMEM;
-	if (READ_ONCE(m->stop))
-		return -EINTR;
+	err = lwkt_harness_wait(&m->h);
+	if (err)
+		return err;
 
-	lwkt_result_u64(res, "threads", made);
+	lwkt_result_u64(res, "threads", threads);
 	lwkt_result_u64(res, "hops_ok", atomic64_read(&m->ok));
 	lwkt_result_u64(res, "hops_bad", atomic64_read(&m->bad));
 	res->failed = atomic64_read(&m->ok) != threads * m->hops ||

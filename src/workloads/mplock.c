@@ -21,14 +21,14 @@
  * invariants are checked inside windows A and B, which never block.
  */
 #include <linux/atomic.h>
-#include <linux/completion.h>
+#include <linux/prandom.h>
 #include <linux/slab.h>
 
 #include <lwkt/mplock.h>
 
 #include "linux/internal.h"
+#include "workloads/harness.h"
 #include "workloads/locks.h"
-#include "workloads/xcpu.h"
 
 enum { MPL_THREADS, MPL_ITERS };
 
@@ -40,12 +40,8 @@ static const struct lwkt_ctl_key lwkt_mplock_keys[] = {
 };
 
 struct lwkt_mpl {
-	bool stop;			/* a signal: threads stop early */
+	struct lwkt_harness h;
 	u64 iters;
-	unsigned int ncpus;
-	unsigned int cpu[LWKT_LOCKS_MAXCPU];
-	atomic_t running;
-	struct completion done;
 	/* Under the MP lock, on their own cache line. */
 	u64 count ____cacheline_aligned;
 	struct lwkt_thread *owner;
@@ -53,20 +49,9 @@ struct lwkt_mpl {
 	atomic64_t updates, violations, held_failures, try_failures;
 };
 
-struct lwkt_mpl_arg {
-	struct lwkt_mpl *st;
-	unsigned long nr;
-};
-
-static void lwkt_mpl_put(struct lwkt_mpl *st, int n)
-{
-	if (atomic_sub_and_test(n, &st->running))
-		complete(&st->done);
-}
-
 /* No blocking point inside: we hold the MP lock throughout. */
-static unsigned int lwkt_mpl_window(struct lwkt_mpl *st, u32 *rnd,
-				    u64 *incs)
+static unsigned int lwkt_mpl_window(struct lwkt_mpl *st,
+				    struct rnd_state *rnd, u64 *incs)
 {
 	struct lwkt_thread *me = curthread;
 	unsigned int bad = 0, spin;
@@ -76,7 +61,7 @@ static unsigned int lwkt_mpl_window(struct lwkt_mpl *st, u32 *rnd,
 		bad++;
 	WRITE_ONCE(st->owner, me);
 	v = READ_ONCE(st->count);
-	for (spin = lwkt_locks_rnd(rnd) % 16; spin; spin--)
+	for (spin = prandom_u32_state(rnd) % 16; spin; spin--)
 		cpu_relax();
 	WRITE_ONCE(st->count, v + 1);
 	(*incs)++;
@@ -88,16 +73,17 @@ static unsigned int lwkt_mpl_window(struct lwkt_mpl *st, u32 *rnd,
 
 static void lwkt_mpl_thread(void *arg)
 {
-	struct lwkt_mpl_arg *a = arg;
+	struct lwkt_locks_arg *a = arg;
 	struct lwkt_mpl *st = a->st;
-	struct lwkt_globaldata *wgd = st->ncpus > 1 ?
-		lwkt_cpu_gd(st->cpu[(a->nr + 1) % st->ncpus]) : NULL;
+	struct lwkt_globaldata *wgd = lwkt_locks_waker(&st->h, a->nr);
 	unsigned int bad = 0, hf = 0, tf = 0, depth, i;
-	u32 rnd = lwkt_locks_seed(a->nr), r;
+	struct rnd_state rnd;
 	u64 incs = 0, k;
+	u32 r;
 
-	for (k = 0; k < st->iters && !READ_ONCE(st->stop); k++) {
-		r = lwkt_locks_rnd(&rnd);
+	lwkt_harness_seed(&rnd, a->nr);
+	for (k = 0; k < st->iters && !lwkt_harness_stopping(&st->h); k++) {
+		r = prandom_u32_state(&rnd);
 		if (!(r & 3) && try_mplock())
 			;
 		else
@@ -118,17 +104,8 @@ static void lwkt_mpl_thread(void *arg)
 
 		bad += lwkt_mpl_window(st, &rnd, &incs);
 
-		switch ((r >> 8) % 4) {
-		case 0:
-			break;
-		case 1:
-		case 2:
-			lwkt_yield();
-			break;
-		default:
-			lwkt_locks_block(wgd);
-			break;
-		}
+		/* A blocking point holding the lock; no invariant spans it. */
+		lwkt_locks_pause(wgd, r >> 8);
 		if (!MP_LOCK_HELD() || curthread->td_mpcount != (int)depth)
 			hf++;
 
@@ -145,59 +122,29 @@ static void lwkt_mpl_thread(void *arg)
 	atomic64_add(bad, &st->violations);
 	atomic64_add(hf, &st->held_failures);
 	atomic64_add(tf, &st->try_failures);
-	lwkt_mpl_put(st, 1);
+	lwkt_harness_exit(&st->h, 1);
 }
 
 static int lwkt_mplock_run(const struct lwkt_ctl_request *req,
 			   struct lwkt_ctl_result *res)
 {
-	unsigned long threads = req->args[MPL_THREADS], made;
+	unsigned long threads = req->args[MPL_THREADS];
 	struct lwkt_counters c0, c1;
-	struct lwkt_mpl_arg *args;
 	struct lwkt_mpl *st;
 	u64 lost, incs;
-	unsigned int cpu;
-	int err = 0;
+	int err;
 
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
-	args = kcalloc(threads, sizeof(*args), GFP_KERNEL);
-	if (!st || !args) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for_each_cpu(cpu, lwkt_hosted_mask())
-		if (st->ncpus < LWKT_LOCKS_MAXCPU)
-			st->cpu[st->ncpus++] = cpu;
+	if (!st)
+		return -ENOMEM;
+	lwkt_harness_init(&st->h, 0);
 	st->iters = req->args[MPL_ITERS];
-	atomic_set(&st->running, threads);
-	init_completion(&st->done);
 
 	lwkt_counters_sum(&c0);
-	for (made = 0; made < threads; made++) {
-		args[made].st = st;
-		args[made].nr = made;
-		if (lwkt_create(lwkt_mpl_thread, &args[made], NULL, NULL, 0,
-				st->cpu[made % st->ncpus], "mplock/%lu", made)) {
-			WRITE_ONCE(st->stop, true);
-			break;
-		}
-	}
-	if (made < threads)
-		lwkt_mpl_put(st, threads - made);
-	if (wait_for_completion_interruptible(&st->done)) {
-		WRITE_ONCE(st->stop, true);
-		wait_for_completion(&st->done);
-	}
-	lwkt_xcpu_barrier();
+	err = lwkt_locks_run(&st->h, threads, lwkt_mpl_thread, st, "mplock");
 	lwkt_counters_sum(&c1);
-	if (made < threads) {
-		err = -ENOMEM;
+	if (err)
 		goto out;
-	}
-	if (READ_ONCE(st->stop)) {
-		err = -EINTR;
-		goto out;
-	}
 
 	incs = atomic64_read(&st->incs);
 	lost = st->count > incs ? st->count - incs : incs - st->count;
@@ -219,7 +166,6 @@ static int lwkt_mplock_run(const struct lwkt_ctl_request *req,
 		      atomic64_read(&st->try_failures) ||
 		      READ_ONCE(lwkt_mp_lock) != LWKT_MP_FREE;
 out:
-	kfree(args);
 	kfree(st);
 	return err;
 }

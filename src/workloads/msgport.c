@@ -29,8 +29,7 @@
 #include <lwkt/msgport.h>
 
 #include "linux/internal.h"
-#include "workloads/msgwl.h"
-#include "workloads/xcpu.h"
+#include "workloads/harness.h"
 
 enum { MP_CLIENTS, MP_ITERS, MP_SERVER };
 
@@ -342,7 +341,7 @@ static int lwkt_msgport_run(const struct lwkt_ctl_request *req,
 			     mp, "msgport/srv");
 	if (!err)
 		err = lwkt_job_wait(&mp->job);
-	lwkt_xcpu_barrier();
+	lwkt_harness_barrier();
 	if (!err && mp->made < mp->nclients)
 		err = -ENOMEM;
 	if (err)

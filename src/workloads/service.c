@@ -20,6 +20,7 @@
  * the same key, or the request counts as mismatched.
  */
 #include <linux/ktime.h>
+#include <linux/prandom.h>
 #include <linux/slab.h>
 
 #include <lwkt/ipiq.h>
@@ -27,8 +28,7 @@
 #include <lwkt/token.h>
 
 #include "linux/internal.h"
-#include "workloads/msgwl.h"
-#include "workloads/xcpu.h"
+#include "workloads/harness.h"
 
 enum { SV_CLIENTS, SV_REQUESTS, SV_KEYS };
 
@@ -77,7 +77,7 @@ struct lwkt_sv_client {
 	struct lwkt_thread *td;
 	u32 id;
 	unsigned int cpu;
-	u64 rng;
+	struct rnd_state rnd;
 	struct lwkt_sv_req sync;
 	struct lwkt_sv_req async[LWKT_SV_WINDOW];
 	struct lwkt_sv_req done;
@@ -152,21 +152,12 @@ static void lwkt_sv_server(void *arg)
 	}
 }
 
-static u64 lwkt_sv_rand(struct lwkt_sv_client *c)
-{
-	/* xorshift64 */
-	c->rng ^= c->rng << 13;
-	c->rng ^= c->rng >> 7;
-	c->rng ^= c->rng << 17;
-	return c->rng;
-}
-
 /* Fill in request @r for a random key; return the owner's port. */
 static lwkt_port_t lwkt_sv_prep(struct lwkt_sv_client *c,
 				struct lwkt_sv_req *r)
 {
 	struct lwkt_sv *sv = c->sv;
-	u64 x = lwkt_sv_rand(c);
+	u32 x = prandom_u32_state(&c->rnd);
 
 	r->key = (x >> 8) % sv->keys;
 	r->msg.ms_cmd = (x & 1) ? SV_PUT : SV_GET;
@@ -352,7 +343,7 @@ static int lwkt_service_run(const struct lwkt_ctl_request *req,
 		sv->cl[i].sv = sv;
 		sv->cl[i].id = i;
 		sv->cl[i].cpu = sv->shard[i % n].cpu;
-		sv->cl[i].rng = 0x9e3779b97f4a7c15ULL * (i + 1);
+		lwkt_harness_seed(&sv->cl[i].rnd, i);
 	}
 	lwkt_token_init(&sv->stats.tok, "service/stats");
 
@@ -360,7 +351,7 @@ static int lwkt_service_run(const struct lwkt_ctl_request *req,
 			     lwkt_sv_main, sv, "service/coord");
 	if (!err)
 		err = lwkt_job_wait(&sv->job);
-	lwkt_xcpu_barrier();
+	lwkt_harness_barrier();
 	if (!err && (!sv->servers_ok || sv->made < sv->nclients))
 		err = -ENOMEM;
 	if (err)

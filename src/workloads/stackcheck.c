@@ -10,6 +10,8 @@
  *                    page below its stack and oopses (the kernel panics
  *                    there: only for a throwaway VM).
  */
+#define pr_fmt(fmt) "lwkt: " fmt
+
 #include <linux/delay.h>
 #include <linux/ktime.h>
 
@@ -26,6 +28,7 @@ static const struct lwkt_ctl_key lwkt_stackcheck_keys[] = {
 
 static noinline void lwkt_stackcheck_warn_here(void *arg)
 {
+	/* WARN() does not go through pr_fmt(): the prefix is written here. */
 	WARN(1, "lwkt: warning provoked in LWKT thread %s\n", curthread->td_comm);
 }
 
@@ -58,7 +61,7 @@ static noinline int lwkt_stackcheck_recurse(int depth)
 
 static void lwkt_stackcheck_overflow(void *arg)
 {
-	pr_info("lwkt: overflowing the stack of LWKT thread %s\n",
+	pr_info("overflowing the stack of LWKT thread %s\n",
 		curthread->td_comm);
 	lwkt_stackcheck_recurse(0);
 }

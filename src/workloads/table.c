@@ -1,40 +1,73 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The table behind debugfs "ctl". Adding a workload = one wl_*.c file that
- * defines its struct lwkt_ctl_workload, plus one line here.
+ * The workloads behind debugfs "ctl", in the order "help" lists them.
+ *
+ * Adding a workload takes two things:
+ *  1. a file src/workloads/<name>.c that defines
+ *	const struct lwkt_ctl_workload lwkt_wl_<name> = { ... };
+ *     with its name, help text, keys (each default within its range) and
+ *     run hook (Kbuild builds every .c file of this directory);
+ *  2. one X(<name>) line in LWKT_WORKLOADS below.
+ * lwkt_workloads_init() checks the table at module load: a bad entry
+ * (a name used twice, no run hook, more than LWKT_CTL_MAX_KEYS keys, a
+ * default outside its range) refuses the load and names the entry.
  */
+#define pr_fmt(fmt) "lwkt: " fmt
+
+#include <linux/module.h>
+
 #include "linux/internal.h"
-#include "workloads/locks.h"
-#include "workloads/torture.h"
-#include "workloads/msgwl.h"
-#include "workloads/xcpu.h"
+
+#define LWKT_WORKLOADS(X)	\
+	X(help)			\
+	X(ping)			\
+	X(pingpong)		\
+	X(spawn)		\
+	X(prio)			\
+	X(preempt)		\
+	X(park)			\
+	X(warn)			\
+	X(sleep)		\
+	X(overflow)		\
+	X(xcpu)			\
+	X(ipistorm)		\
+	X(migrate)		\
+	X(waitq)		\
+	X(ipirate)		\
+	X(tokens)		\
+	X(mplock)		\
+	X(abort)		\
+	X(torture)		\
+	X(msgport)		\
+	X(tokbench)		\
+	X(service)
+
+#define LWKT_WL_DECLARE(name)	extern const struct lwkt_ctl_workload lwkt_wl_##name;
+#define LWKT_WL_ENTRY(name)	&lwkt_wl_##name,
+
+LWKT_WORKLOADS(LWKT_WL_DECLARE)
 
 const struct lwkt_ctl_workload *const lwkt_workloads[] = {
-	&lwkt_wl_help,
-	&lwkt_wl_ping,
-	&lwkt_wl_pingpong,
-	&lwkt_wl_spawn,
-	&lwkt_wl_prio,
-	&lwkt_wl_preempt,
-	&lwkt_wl_park,
-	&lwkt_wl_warn,
-	&lwkt_wl_sleep,
-	&lwkt_wl_overflow,
-	&lwkt_wl_xcpu,
-	&lwkt_wl_ipistorm,
-	&lwkt_wl_migrate,
-	&lwkt_wl_waitq,
-	&lwkt_wl_ipirate,
-	&lwkt_wl_tokens,
-	&lwkt_wl_mplock,
-	&lwkt_wl_abort,
-	&lwkt_wl_torture,
-	&lwkt_wl_msgport,
-	&lwkt_wl_tokbench,
-	&lwkt_wl_service,
+	LWKT_WORKLOADS(LWKT_WL_ENTRY)
 };
 
 const unsigned int lwkt_nr_workloads = ARRAY_SIZE(lwkt_workloads);
+
+/**
+ * lwkt_workloads_init - check the workload table at module load
+ *
+ * Return: 0, or -EINVAL after one pr_err() naming the bad entry.
+ */
+int lwkt_workloads_init(void)
+{
+	char why[128];
+
+	if (!lwkt_ctl_check_table(lwkt_workloads, lwkt_nr_workloads, why,
+				  sizeof(why)))
+		return 0;
+	pr_err("bad workload table: %s\n", why);
+	return -EINVAL;
+}
 
 static int lwkt_wl_help_run(const struct lwkt_ctl_request *req,
 			    struct lwkt_ctl_result *res)

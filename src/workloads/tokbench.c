@@ -17,7 +17,6 @@
 #include <lwkt/token.h>
 
 #include "linux/internal.h"
-#include "workloads/msgwl.h"
 
 enum { TB_CPU, TB_ITERS };
 

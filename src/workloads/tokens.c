@@ -22,14 +22,14 @@
  * token (a difference is a lost update).
  */
 #include <linux/atomic.h>
-#include <linux/completion.h>
+#include <linux/prandom.h>
 #include <linux/slab.h>
 
 #include <lwkt/token.h>
 
 #include "linux/internal.h"
+#include "workloads/harness.h"
 #include "workloads/locks.h"
-#include "workloads/xcpu.h"
 
 enum { TK_THREADS, TK_ITERS, TK_NTOKENS };
 
@@ -53,35 +53,20 @@ struct lwkt_tk_slot {
 } ____cacheline_aligned;
 
 struct lwkt_tk {
-	bool stop;			/* a signal: threads stop early */
+	struct lwkt_harness h;
 	unsigned int ntokens;
 	u64 iters;
-	unsigned int ncpus;
-	unsigned int cpu[LWKT_LOCKS_MAXCPU];
-	atomic_t running;
-	struct completion done;
 	atomic64_t updates, violations, havetoken_failures;
 	struct lwkt_tk_slot slot[LWKT_TK_MAXTOK];
 };
-
-struct lwkt_tk_arg {
-	struct lwkt_tk *st;
-	unsigned long nr;
-};
-
-/* @n threads are done; the last one out ends the run. */
-static void lwkt_tk_put(struct lwkt_tk *st, int n)
-{
-	if (atomic_sub_and_test(n, &st->running))
-		complete(&st->done);
-}
 
 /*
  * A window: no blocking point inside, so we hold every token of @set
  * throughout. Returns the violations seen.
  */
 static unsigned int lwkt_tk_window(struct lwkt_tk *st, const u8 *set,
-				   unsigned int n, u32 *rnd, u64 *incs)
+				   unsigned int n, struct rnd_state *rnd,
+				   u64 *incs)
 {
 	struct lwkt_thread *me = curthread;
 	unsigned int i, bad = 0, spin;
@@ -99,7 +84,7 @@ static unsigned int lwkt_tk_window(struct lwkt_tk *st, const u8 *set,
 
 		v = READ_ONCE(s->count);
 		/* Local work between the read and the write. */
-		for (spin = lwkt_locks_rnd(rnd) % 16; spin; spin--)
+		for (spin = prandom_u32_state(rnd) % 16; spin; spin--)
 			cpu_relax();
 		WRITE_ONCE(s->count, v + 1);
 		incs[set[i]]++;
@@ -115,13 +100,13 @@ static unsigned int lwkt_tk_window(struct lwkt_tk *st, const u8 *set,
 }
 
 /* Fisher-Yates on @a[0..n). */
-static void lwkt_tk_shuffle(u8 *a, unsigned int n, u32 *rnd)
+static void lwkt_tk_shuffle(u8 *a, unsigned int n, struct rnd_state *rnd)
 {
 	unsigned int i, j;
 	u8 t;
 
 	for (i = n; i > 1; i--) {
-		j = lwkt_locks_rnd(rnd) % i;
+		j = prandom_u32_state(rnd) % i;
 		t = a[i - 1];
 		a[i - 1] = a[j];
 		a[j] = t;
@@ -130,40 +115,41 @@ static void lwkt_tk_shuffle(u8 *a, unsigned int n, u32 *rnd)
 
 static void lwkt_tk_thread(void *arg)
 {
-	struct lwkt_tk_arg *a = arg;
+	struct lwkt_locks_arg *a = arg;
 	struct lwkt_tk *st = a->st;
 	unsigned int nt = st->ntokens, n, nref, i, j, bad = 0, hf = 0;
 	/* The next hosted CPU: who wakes us when we block. */
-	struct lwkt_globaldata *wgd = st->ncpus > 1 ?
-		lwkt_cpu_gd(st->cpu[(a->nr + 1) % st->ncpus]) : NULL;
+	struct lwkt_globaldata *wgd = lwkt_locks_waker(&st->h, a->nr);
 	struct lwkt_tokref ref[LWKT_TK_MAXTOK + 1];
 	u8 set[LWKT_TK_MAXTOK], reftok[LWKT_TK_MAXTOK + 1];
 	u8 order[LWKT_TK_MAXTOK + 1];
 	u64 incs[LWKT_TK_MAXTOK] = { 0 }, k;
-	u32 rnd = lwkt_locks_seed(a->nr), r;
+	struct rnd_state rnd;
+	u32 r;
 
-	for (k = 0; k < st->iters && !READ_ONCE(st->stop); k++) {
+	lwkt_harness_seed(&rnd, a->nr);
+	for (k = 0; k < st->iters && !lwkt_harness_stopping(&st->h); k++) {
 		/* A random non-empty subset, in a random order. */
-		r = lwkt_locks_rnd(&rnd);
+		r = prandom_u32_state(&rnd);
 		for (n = 0, i = 0; i < nt; i++)
 			if (r & (1u << i))
 				set[n++] = i;
 		if (!n)
-			set[n++] = lwkt_locks_rnd(&rnd) % nt;
+			set[n++] = prandom_u32_state(&rnd) % nt;
 		lwkt_tk_shuffle(set, n, &rnd);
 
 		for (nref = 0; nref < n; nref++) {
 			struct lwkt_token *tok = &st->slot[set[nref]].tok;
 
 			reftok[nref] = set[nref];
-			if (!(lwkt_locks_rnd(&rnd) & 3) &&
+			if (!(prandom_u32_state(&rnd) & 3) &&
 			    lwkt_trytoken(&ref[nref], tok))
 				continue;
 			lwkt_gettoken(&ref[nref], tok);
 		}
 		/* Sometimes a second hold of one of them (never contended). */
-		if (!(lwkt_locks_rnd(&rnd) & 3)) {
-			i = set[lwkt_locks_rnd(&rnd) % n];
+		if (!(prandom_u32_state(&rnd) & 3)) {
+			i = set[prandom_u32_state(&rnd) % n];
 			reftok[nref] = i;
 			if (!lwkt_trytoken(&ref[nref], &st->slot[i].tok)) {
 				hf++;	/* ours: a try cannot fail */
@@ -175,17 +161,7 @@ static void lwkt_tk_thread(void *arg)
 		bad += lwkt_tk_window(st, set, n, &rnd, incs);
 
 		/* A blocking point holding the tokens; no invariant spans it. */
-		switch (lwkt_locks_rnd(&rnd) % 4) {
-		case 0:
-			break;
-		case 1:
-		case 2:
-			lwkt_yield();
-			break;
-		default:
-			lwkt_locks_block(wgd);
-			break;
-		}
+		lwkt_locks_pause(wgd, prandom_u32_state(&rnd));
 		for (i = 0; i < n; i++)
 			if (!lwkt_havetoken(&st->slot[set[i]].tok))
 				hf++;
@@ -216,65 +192,34 @@ static void lwkt_tk_thread(void *arg)
 		atomic64_add(incs[i], &st->slot[i].incs);
 	atomic64_add(bad, &st->violations);
 	atomic64_add(hf, &st->havetoken_failures);
-	lwkt_tk_put(st, 1);
+	lwkt_harness_exit(&st->h, 1);
 }
 
 static int lwkt_tokens_run(const struct lwkt_ctl_request *req,
 			   struct lwkt_ctl_result *res)
 {
-	unsigned long threads = req->args[TK_THREADS], made;
+	unsigned long threads = req->args[TK_THREADS], i;
 	struct lwkt_counters c0, c1;
-	struct lwkt_tk_arg *args;
 	struct lwkt_tk *st;
 	u64 lost = 0, collisions = 0, c;
-	unsigned int cpu, i;
-	int err = 0;
+	int err;
 
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
-	args = kcalloc(threads, sizeof(*args), GFP_KERNEL);
-	if (!st || !args) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for_each_cpu(cpu, lwkt_hosted_mask())
-		if (st->ncpus < LWKT_LOCKS_MAXCPU)
-			st->cpu[st->ncpus++] = cpu;
+	if (!st)
+		return -ENOMEM;
+	lwkt_harness_init(&st->h, 0);
 	st->ntokens = req->args[TK_NTOKENS];
 	st->iters = req->args[TK_ITERS];
 	for (i = 0; i < st->ntokens; i++)
 		lwkt_token_init(&st->slot[i].tok, "tokens");
-	atomic_set(&st->running, threads);
-	init_completion(&st->done);
 
 	lwkt_counters_sum(&c0);
-	for (made = 0; made < threads; made++) {
-		args[made].st = st;
-		args[made].nr = made;
-		if (lwkt_create(lwkt_tk_thread, &args[made], NULL, NULL, 0,
-				st->cpu[made % st->ncpus], "tokens/%lu", made)) {
-			WRITE_ONCE(st->stop, true);
-			break;
-		}
-	}
-	/* Uncreated threads count as finished; the made ones see stop. */
-	if (made < threads)
-		lwkt_tk_put(st, threads - made);
-	if (wait_for_completion_interruptible(&st->done)) {
-		WRITE_ONCE(st->stop, true);
-		wait_for_completion(&st->done);
-	}
-	lwkt_xcpu_barrier();
+	err = lwkt_locks_run(&st->h, threads, lwkt_tk_thread, st, "tokens");
 	lwkt_counters_sum(&c1);
 	for (i = 0; i < st->ntokens; i++)
 		lwkt_token_uninit(&st->slot[i].tok);
-	if (made < threads) {
-		err = -ENOMEM;
+	if (err)
 		goto out;
-	}
-	if (READ_ONCE(st->stop)) {
-		err = -EINTR;
-		goto out;
-	}
 
 	for (i = 0; i < st->ntokens; i++) {
 		c = atomic64_read(&st->slot[i].incs);
@@ -298,7 +243,6 @@ static int lwkt_tokens_run(const struct lwkt_ctl_request *req,
 		      lost || atomic64_read(&st->violations) ||
 		      atomic64_read(&st->havetoken_failures);
 out:
-	kfree(args);
 	kfree(st);
 	return err;
 }

@@ -29,8 +29,9 @@
  * Results: type, threads, ops, errors, the op counts of the busiest and
  * idlest writer, and the contention counters' growth.
  */
+#define pr_fmt(fmt) "lwkt-torture " fmt
+
 #include <linux/atomic.h>
-#include <linux/completion.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
@@ -39,8 +40,8 @@
 #include <lwkt/token.h>
 
 #include "linux/internal.h"
+#include "workloads/harness.h"
 #include "workloads/torture.h"
-#include "workloads/xcpu.h"
 
 enum { TT_TYPE, TT_THREADS, TT_ITERS, TT_STATS };
 
@@ -77,6 +78,7 @@ struct lwkt_torture_data {
 };
 
 struct lwkt_torture {
+	struct lwkt_harness h;
 	const struct lwkt_torture_ops *ops;
 	struct lwkt_token tok;
 	spinlock_t spin;
@@ -87,9 +89,6 @@ struct lwkt_torture {
 	struct lwkt_torture_writer *w;
 	atomic64_t total;
 	atomic64_t errors;
-	atomic_t running;
-	struct completion done;
-	bool stop;
 };
 
 struct lwkt_torture_writer {
@@ -130,10 +129,6 @@ static bool lwkt_tt_token_held(struct lwkt_torture *t,
 	return lwkt_havetoken(&t->tok);
 }
 
-static void lwkt_tt_pool_init(struct lwkt_torture *t)
-{
-}
-
 static void lwkt_tt_pool_lock(struct lwkt_torture *t,
 			      struct lwkt_torture_writer *w)
 {
@@ -144,10 +139,6 @@ static bool lwkt_tt_pool_held(struct lwkt_torture *t,
 			      struct lwkt_torture_writer *w)
 {
 	return lwkt_havetoken(lwkt_token_pool_get(&t->data));
-}
-
-static void lwkt_tt_pool_cleanup(struct lwkt_torture *t)
-{
 }
 
 static void lwkt_tt_mplock_lock(struct lwkt_torture *t,
@@ -196,10 +187,6 @@ static bool lwkt_tt_spin_held(struct lwkt_torture *t,
 	return spin_is_locked(&t->spin);
 }
 
-static void lwkt_tt_nothing(struct lwkt_torture *t)
-{
-}
-
 static const struct lwkt_torture_ops lwkt_torture_ops[] = {
 	[TT_TOKEN] = {
 		.name = "token", .init = lwkt_tt_token_init,
@@ -208,21 +195,21 @@ static const struct lwkt_torture_ops lwkt_torture_ops[] = {
 		.may_switch = true,
 	},
 	[TT_POOL] = {
-		.name = "pool", .init = lwkt_tt_pool_init,
+		.name = "pool",
 		.lock = lwkt_tt_pool_lock, .unlock = lwkt_tt_token_unlock,
-		.cleanup = lwkt_tt_pool_cleanup, .held = lwkt_tt_pool_held,
+		.held = lwkt_tt_pool_held,
 		.may_switch = true,
 	},
 	[TT_MPLOCK] = {
-		.name = "mplock", .init = lwkt_tt_nothing,
+		.name = "mplock",
 		.lock = lwkt_tt_mplock_lock, .unlock = lwkt_tt_mplock_unlock,
-		.cleanup = lwkt_tt_nothing, .held = lwkt_tt_mplock_held,
+		.held = lwkt_tt_mplock_held,
 		.may_switch = true,
 	},
 	[TT_SPINLOCK] = {
 		.name = "spinlock", .init = lwkt_tt_spin_init,
 		.lock = lwkt_tt_spin_lock, .unlock = lwkt_tt_spin_unlock,
-		.cleanup = lwkt_tt_nothing, .held = lwkt_tt_spin_held,
+		.held = lwkt_tt_spin_held,
 		.may_switch = false,
 	},
 };
@@ -261,7 +248,7 @@ static void lwkt_tt_stats(struct lwkt_torture *t, const char *tail)
 		hi = max(hi, ops);
 		lo = min(lo, ops);
 	}
-	pr_info("lwkt-torture %s: Writes: Total: %lld Max/Min: %llu/%llu Fail: %lld%s\n",
+	pr_info("%s: Writes: Total: %lld Max/Min: %llu/%llu Fail: %lld%s\n",
 		t->ops->name, (long long)atomic64_read(&t->total), hi, lo,
 		(long long)atomic64_read(&t->errors), tail);
 }
@@ -276,7 +263,7 @@ static void lwkt_tt_writer(void *arg)
 	u64 i, total;
 
 	for (i = 0; i < t->iters; i++) {
-		if (READ_ONCE(t->stop))
+		if (lwkt_harness_stopping(&t->h))
 			break;
 		ops->lock(t, w);
 		err = ops->held(t, w) ? 0 : 1;
@@ -303,41 +290,7 @@ static void lwkt_tt_writer(void *arg)
 		}
 	}
 	/* The last touch of @t by a writer: the run may end right after. */
-	if (atomic_dec_and_test(&t->running))
-		complete(&t->done);
-}
-
-static int lwkt_tt_start(struct lwkt_torture *t, unsigned int per_cpu)
-{
-	struct lwkt_thread **td;
-	unsigned int cpu, i, made = 0;
-	int err = 0;
-
-	td = kcalloc(t->nwriters, sizeof(*td), GFP_KERNEL);
-	if (!td)
-		return -ENOMEM;
-	for_each_cpu(cpu, lwkt_hosted_mask()) {
-		for (i = 0; i < per_cpu && made < t->nwriters; i++, made++) {
-			t->w[made].t = t;
-			t->w[made].id = made;
-			err = lwkt_create(lwkt_tt_writer, &t->w[made],
-					  &td[made], NULL, TDF_STOPREQ, cpu,
-					  "torture/%u.%u", cpu, i);
-			if (err)
-				goto out;
-		}
-	}
-out:
-	if (err) {
-		/* The ones made stop at once; the others count as done. */
-		WRITE_ONCE(t->stop, true);
-		atomic_sub(t->nwriters - made, &t->running);
-	}
-	/* Back to back: the writers start on all CPUs at once. */
-	for (i = 0; i < made; i++)
-		lwkt_schedule(td[i]);
-	kfree(td);
-	return err;
+	lwkt_harness_exit(&t->h, 1);
 }
 
 static int lwkt_torture_run(const struct lwkt_ctl_request *req,
@@ -356,28 +309,28 @@ static int lwkt_torture_run(const struct lwkt_ctl_request *req,
 	t->ops = &lwkt_torture_ops[req->args[TT_TYPE]];
 	t->iters = req->args[TT_ITERS];
 	t->stats_every = req->args[TT_STATS];
-	t->nwriters = per_cpu * lwkt_nr_hosted();
+	lwkt_harness_init(&t->h, LWKT_HARNESS_ALL_CPUS);
+	t->nwriters = per_cpu * t->h.ncpus;
 	t->w = kcalloc(t->nwriters, sizeof(*t->w), GFP_KERNEL);
 	if (!t->w) {
 		kfree(t);
 		return -ENOMEM;
 	}
-	atomic_set(&t->running, t->nwriters);
-	init_completion(&t->done);
-	t->ops->init(t);
+	for (i = 0; i < t->nwriters; i++) {
+		t->w[i].t = t;
+		t->w[i].id = i;
+	}
+	if (t->ops->init)
+		t->ops->init(t);
 
 	lwkt_counters_sum(&c0);
-	err = lwkt_tt_start(t, per_cpu);
-	if (wait_for_completion_interruptible(&t->done)) {
-		WRITE_ONCE(t->stop, true);
-		wait_for_completion(&t->done);
-		if (!err)
-			err = -EINTR;
-	}
+	lwkt_harness_start(&t->h, t->nwriters, lwkt_tt_writer, t->w,
+			   sizeof(*t->w), "torture", LWKT_HARNESS_NAME_BY_CPU);
 	/* Every writer is gone before its structure is. */
-	lwkt_xcpu_barrier();
+	err = lwkt_harness_wait(&t->h);
 	lwkt_counters_sum(&c1);
-	t->ops->cleanup(t);
+	if (t->ops->cleanup)
+		t->ops->cleanup(t);
 
 	expect = t->iters * t->nwriters;
 	lwkt_tt_stats(t, atomic64_read(&t->errors) ||

@@ -8,18 +8,17 @@
 #ifndef LWKT_LINUX_TORTURE_H
 #define LWKT_LINUX_TORTURE_H
 
-#include "ctl/ctl.h"
-
 struct lwkt_torture;
 struct lwkt_torture_writer;
 
 /**
  * struct lwkt_torture_ops - one lock type under torture
  * @name:	the type= word
- * @init:	prepare the lock (once, before the writers start)
+ * @init:	prepare the lock (once, before the writers start); NULL:
+ *		nothing to prepare
  * @lock:	take it, for writer @w
  * @unlock:	release it
- * @cleanup:	retire it (after every writer is gone)
+ * @cleanup:	retire it (after every writer is gone); NULL: nothing
  * @held:	does writer @w hold it now, as far as the API can tell?
  * @may_switch:	a holder may switch away (lwkt_yield()) in the middle of
  *		its hold: tokens and the MP lock are let go and re-taken by
@@ -34,7 +33,5 @@ struct lwkt_torture_ops {
 	bool (*held)(struct lwkt_torture *t, struct lwkt_torture_writer *w);
 	bool may_switch;
 };
-
-extern const struct lwkt_ctl_workload lwkt_wl_torture;
 
 #endif /* LWKT_LINUX_TORTURE_H */

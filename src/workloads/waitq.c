@@ -19,7 +19,7 @@
 #include <lwkt/wait.h>
 
 #include "linux/internal.h"
-#include "workloads/xcpu.h"
+#include "workloads/harness.h"
 
 enum { WQ_WAITERS, WQ_ROUNDS };
 
@@ -164,7 +164,7 @@ static int lwkt_waitq_run(const struct lwkt_ctl_request *req,
 			     "waitq/signal");
 	if (!err)
 		err = lwkt_job_wait(&wq->job);
-	lwkt_xcpu_barrier();
+	lwkt_harness_barrier();
 	if (!err && wq->made < wq->nwaiters)
 		err = -ENOMEM;
 	if (!err) {

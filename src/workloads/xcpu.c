@@ -13,7 +13,7 @@
 #include <lwkt/ipiq.h>
 
 #include "linux/internal.h"
-#include "workloads/xcpu.h"
+#include "workloads/harness.h"
 
 enum { XC_SRC, XC_DST, XC_ITERS };
 
@@ -141,31 +141,6 @@ static void lwkt_xc_main(void *arg)
 	lwkt_xc_baseline(xc);
 }
 
-static void lwkt_xc_barrier_one(void *arg)
-{
-}
-
-void lwkt_xcpu_barrier(void)
-{
-	unsigned int cpu;
-
-	/*
-	 * The workloads free what their threads used right after this, so
-	 * no signal cuts it short. An idle call runs only once its CPU has
-	 * nothing runnable: a thread that finished its work is gone after
-	 * it. A CPU kept busy by others (a parked yielder) never settles:
-	 * after 5 s a thread at the workloads' priority takes its place, which
-	 * runs only after every thread runnable there before it had its turn.
-	 */
-	for_each_cpu(cpu, lwkt_hosted_mask()) {
-		if (lwkt_host_run_on(cpu, lwkt_xc_barrier_one, NULL,
-				     LWKT_FCALL_IDLE | LWKT_HOST_NOSIGNAL,
-				     5 * HZ) == -ETIMEDOUT)
-			lwkt_job_run(cpu, TDPRI_KERN_DAEMON,
-				     lwkt_xc_barrier_one, NULL, "barrier");
-	}
-}
-
 static int lwkt_xcpu_run(const struct lwkt_ctl_request *req,
 			 struct lwkt_ctl_result *res)
 {
@@ -186,7 +161,7 @@ static int lwkt_xcpu_run(const struct lwkt_ctl_request *req,
 			     xc, "xcpu/a");
 	if (!err)
 		err = lwkt_job_wait(&xc->job);
-	lwkt_xcpu_barrier();
+	lwkt_harness_barrier();
 	if (err)
 		goto out;
 	if (!xc->td[1]) {
