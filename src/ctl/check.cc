@@ -6,7 +6,7 @@
  * misbehaving on the first write that reaches it.
  */
 #include "ctl/ctl.h"
-#include "core/errors.h"
+#include <lwkt/errno.h>
 #include "core/text.h"
 
 namespace {

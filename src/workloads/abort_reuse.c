@@ -18,7 +18,7 @@
 #include <lwkt/msgport.h>
 #include <lwkt/thread.h>
 
-#include "core/errors.h"
+#include <lwkt/errno.h>
 #include "workloads/abort.h"
 
 /* How long the server holds its critical section past the reply. */

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "ctl/ctl.h"
-#include "core/errors.h"
+#include <lwkt/errno.h>
 
 namespace {
 
